@@ -1,0 +1,94 @@
+"""Shared fixtures: an isolated environment and helpers to write articles."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def corpus_dir() -> Path | None:
+    """The real corpus: $NEWSDECK_CORPUS, else ../shared/corpus beside the checkout."""
+    configured = os.environ.get("NEWSDECK_CORPUS")
+    path = Path(configured) if configured else REPO.parent / "shared" / "corpus"
+    return path if path.is_dir() else None
+
+
+@pytest.fixture(autouse=True)
+def _isolated_environment(
+    monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[None]:
+    # Dates render in local time; pin it so assertions and snapshots are stable.
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    monkeypatch.delenv("NEWSDECK_DIR", raising=False)
+    home = tmp_path_factory.mktemp("home")
+    for variable in ("XDG_CACHE_HOME", "XDG_DATA_HOME", "XDG_CONFIG_HOME"):
+        monkeypatch.setenv(variable, str(home / variable.lower()))
+    yield
+    time.tzset()
+
+
+@pytest.fixture
+def corpus() -> Path:
+    path = corpus_dir()
+    if path is None:
+        pytest.skip("the shared corpus (../shared/corpus or $NEWSDECK_CORPUS) is not here")
+    return path
+
+
+ArticleWriter = Callable[..., Path]
+
+
+def article_text(
+    title: str = "A made-up headline",
+    *,
+    url: str | None = "https://news.example/story",
+    published: str | None = "2024-03-01T10:00:00Z",
+    provider: str = "Example Times",
+    domain: str = "times.example",
+    topics: list[str] | None = None,
+    extra: str = "",
+    body: str = "",
+) -> str:
+    lines = ["---", f"title: {title!r}" if title is not None else ""]
+    if url:
+        lines.append(f'originalUrl: "{url}"')
+    if published:
+        lines.append(f"publishedDateTime: {published}")
+    lines += ["provider:", f"  name: {provider}", f"  domain: {domain}"]
+    lines.append("topics:")
+    lines += [f"  - {topic}" for topic in (topics if topics is not None else ["World"])]
+    if extra:
+        lines.append(extra)
+    lines.append("---")
+    return "\n".join(lines) + "\n" + body
+
+
+@pytest.fixture
+def write_article(tmp_path: Path) -> ArticleWriter:
+    """Write a made-up article below tmp_path/seed; returns the file's path."""
+
+    def write(name: str, content: str | bytes | None = None, **fields: object) -> Path:
+        path = tmp_path / "seed" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        data = content if content is not None else article_text(**fields)  # type: ignore[arg-type]
+        if isinstance(data, bytes):
+            path.write_bytes(data)
+        else:
+            path.write_text(data, encoding="utf-8")
+        return path
+
+    return write
+
+
+@pytest.fixture
+def seed(tmp_path: Path) -> Path:
+    path = tmp_path / "seed"
+    path.mkdir(exist_ok=True)
+    return path

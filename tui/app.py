@@ -1,0 +1,58 @@
+"""The newsdeck application object."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from textual.app import App
+from textual.binding import Binding, BindingType
+
+from tui import __version__
+from tui.screens.main import MainScreen
+
+
+def stylesheet() -> Path:
+    """The installed copy of styles/ (inside the wheel), else the checkout's."""
+    package = Path(__file__).resolve().parent
+    for folder in (package / "styles", package.parent / "styles"):
+        candidate = folder / "app.tcss"
+        if candidate.is_file():
+            return candidate
+    raise FileNotFoundError("newsdeck's stylesheet (styles/app.tcss) is missing from the installation")
+
+
+class NewsDeckApp(App[None]):
+    """Read a directory of news articles: topics, list and detail."""
+
+    CSS_PATH = stylesheet()
+    TITLE = "newsdeck"
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
+    BINDINGS: list[BindingType] = [
+        Binding("q", "quit", "Quit", id="newsdeck.quit"),
+        Binding("question_mark", "help", "Help", id="newsdeck.help"),
+    ]
+
+    def __init__(self, directory: Path | None = None, topic: str | None = None) -> None:
+        super().__init__()
+        self.directory = directory
+        self.topic = topic
+        self._demo_directory: Path | None = None
+
+    def on_mount(self) -> None:
+        self.push_screen(MainScreen(self.directory, self.topic))
+
+    def set_demo_directory(self, directory: Path) -> None:
+        self._demo_directory = directory
+
+    def action_help(self) -> None:
+        if isinstance(self.screen, MainScreen):
+            self.screen.action_help()
+
+    def on_unmount(self) -> None:
+        if self._demo_directory is not None:
+            shutil.rmtree(self._demo_directory, ignore_errors=True)
+
+    @property
+    def version(self) -> str:
+        return __version__

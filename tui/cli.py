@@ -1,0 +1,87 @@
+"""The `newsdeck` command: open the reader, or `check` a directory headlessly."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from tui import __version__
+from tui.data.loader import LoadError, check_directory, load_directory
+
+ENV_DIRECTORY = "NEWSDECK_DIR"
+
+
+def _reader_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="newsdeck",
+        description="Read a directory of news articles in the terminal.",
+        epilog=(
+            "With no DIRECTORY, newsdeck opens $NEWSDECK_DIR if set, else a built-in "
+            "demo of made-up articles.\n"
+            "Run 'newsdeck check DIR [--json]' to report what a directory holds "
+            "without opening the reader."
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("directory", nargs="?", metavar="DIRECTORY", help="seed directory of articles")
+    parser.add_argument("--topic", metavar="NAME", help="open filtered to this topic")
+    parser.add_argument("--version", action="version", version=f"newsdeck {__version__}")
+    return parser
+
+
+def _check_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="newsdeck check",
+        description="Load DIR exactly as the reader does and report what it holds.",
+    )
+    parser.add_argument("directory", metavar="DIR", help="seed directory of articles")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    return parser
+
+
+def _error(message: str) -> int:
+    print(f"newsdeck: {message}", file=sys.stderr)
+    return 2
+
+
+def run_check(arguments: Sequence[str]) -> int:
+    from tui.data.check import build_report, format_report
+
+    options = _check_parser().parse_args(arguments)
+    try:
+        result = load_directory(options.directory)
+    except LoadError as error:
+        return _error(str(error))
+    report = build_report(result)
+    if options.json:
+        print(json.dumps(report, ensure_ascii=False, indent=2))
+    else:
+        print(format_report(report))
+    return 0
+
+
+def run_reader(arguments: Sequence[str]) -> int:
+    options = _reader_parser().parse_args(arguments)
+    directory = options.directory or os.environ.get(ENV_DIRECTORY) or None
+    if directory is not None:
+        try:
+            check_directory(Path(directory).expanduser())
+        except LoadError as error:
+            return _error(str(error))
+
+    from tui.app import NewsDeckApp
+
+    app = NewsDeckApp(directory=Path(directory).expanduser() if directory else None, topic=options.topic)
+    app.run()
+    return app.return_code or 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    if arguments[:1] == ["check"]:
+        return run_check(arguments[1:])
+    return run_reader(arguments)

@@ -1,0 +1,1 @@
+"""The data layer: article model, loading, the index. Never imports Textual."""

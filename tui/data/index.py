@@ -1,0 +1,151 @@
+"""The in-memory index: articles newest first, topics and providers counted.
+
+Filtering never scans: each topic keeps the sorted positions of its
+articles, so switching topic costs the same at 100 or 100,000 articles.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import overload
+
+from tui.data.metadata import Metadata
+from tui.data.model import Article
+
+
+@dataclass(frozen=True, slots=True)
+class Facet:
+    """A topic or provider with how many articles it has."""
+
+    key: str
+    name: str
+    count: int
+
+
+def topic_key(name: str) -> str:
+    return " ".join(name.split()).casefold()
+
+
+class ArticleView(Sequence[Article]):
+    """A read-only, newest-first slice of the index (all articles, or one topic)."""
+
+    __slots__ = ("_articles", "_positions")
+
+    def __init__(self, articles: Sequence[Article], positions: Sequence[int] | None = None) -> None:
+        self._articles = articles
+        self._positions = positions
+
+    def __len__(self) -> int:
+        return len(self._articles) if self._positions is None else len(self._positions)
+
+    @overload
+    def __getitem__(self, item: int) -> Article: ...
+    @overload
+    def __getitem__(self, item: slice) -> Sequence[Article]: ...
+    def __getitem__(self, item: int | slice) -> Article | Sequence[Article]:
+        if self._positions is None:
+            return self._articles[item]
+        if isinstance(item, slice):
+            return [self._articles[position] for position in self._positions[item]]
+        return self._articles[self._positions[item]]
+
+    def row_of(self, position: int) -> int | None:
+        """The row at which the article at index `position` stands, if here."""
+        if self._positions is None:
+            return position if 0 <= position < len(self._articles) else None
+        row = bisect_left(self._positions, position)
+        if row < len(self._positions) and self._positions[row] == position:
+            return row
+        return None
+
+
+def _sort_key(article: Article) -> tuple[bool, float, str, str]:
+    return (article.published is None, -(article.published or 0.0), article.title.casefold(), article.path)
+
+
+def _ranked(counts: dict[str, int], names: dict[str, str]) -> tuple[Facet, ...]:
+    facets = (Facet(key, names[key], count) for key, count in counts.items())
+    return tuple(sorted(facets, key=lambda facet: (-facet.count, facet.name.casefold(), facet.key)))
+
+
+class ArticleIndex:
+    """Articles sorted newest first (undated last), with topic and provider facets."""
+
+    def __init__(self, articles: Iterable[Article], metadata: Metadata | None = None) -> None:
+        metadata = metadata or Metadata()
+        self.articles: tuple[Article, ...] = tuple(sorted(articles, key=_sort_key))
+        self._position = {article.path: position for position, article in enumerate(self.articles)}
+
+        aliases = {alias: topic_key(name) for alias, name in metadata.topic_names.items()}
+        spellings: dict[str, Counter[str]] = {}
+        self._article_topics: list[tuple[str, ...]] = []
+        self._topic_positions: dict[str, list[int]] = {}
+        for position, article in enumerate(self.articles):
+            keys: dict[str, None] = {}
+            for name in article.topics:
+                key = aliases.get(topic_key(name), topic_key(name))
+                keys.setdefault(key)
+                spellings.setdefault(key, Counter())[name] += 1
+            for key in keys:
+                self._topic_positions.setdefault(key, []).append(position)
+            self._article_topics.append(tuple(keys))
+
+        self._topic_names: dict[str, str] = {}
+        for key, counter in spellings.items():
+            defined = metadata.topic_names.get(key)
+            # Ties between spellings go to the alphabetically first, so the
+            # name shown does not depend on file order.
+            self._topic_names[key] = defined or min(counter, key=lambda name: (-counter[name], name))
+        self._aliases = {**aliases, **{key: key for key in self._topic_names}}
+        self.topics = _ranked(
+            {key: len(positions) for key, positions in self._topic_positions.items()},
+            self._topic_names,
+        )
+
+        provider_counts: Counter[str] = Counter()
+        provider_names: dict[str, str] = {}
+        for article in self.articles:
+            label = article.provider.label
+            key = label.casefold()
+            provider_counts[key] += 1
+            provider_names.setdefault(key, label)
+        self.providers = _ranked(dict(provider_counts), provider_names)
+
+        self._by_url: dict[str, int] = {}
+        for position, article in enumerate(self.articles):
+            for url in (article.original_url, article.web_url):
+                if url:
+                    self._by_url.setdefault(url, position)
+
+    def __len__(self) -> int:
+        return len(self.articles)
+
+    def view(self, topic: str | None = None) -> ArticleView:
+        """All articles, or those of the topic with key `topic`."""
+        if topic is None:
+            return ArticleView(self.articles)
+        return ArticleView(self.articles, self._topic_positions.get(topic, []))
+
+    def topic_name(self, key: str) -> str:
+        return self._topic_names.get(key, key)
+
+    def find_topic(self, name: str) -> str | None:
+        """The key of a topic named `name` (any case, or a defined short name)."""
+        return self._aliases.get(topic_key(name))
+
+    def topics_of(self, article: Article) -> tuple[str, ...]:
+        """Display names of an article's topics, as the sidebar spells them."""
+        position = self._position.get(article.path)
+        if position is None:
+            return article.topics
+        return tuple(self._topic_names[key] for key in self._article_topics[position])
+
+    def position_of(self, article: Article) -> int | None:
+        return self._position.get(article.path)
+
+    def find_url(self, url: str) -> Article | None:
+        position = self._by_url.get(url.strip()) if url else None
+        return None if position is None else self.articles[position]

@@ -1,0 +1,81 @@
+"""Immutable records for articles and the things they point to."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Provider:
+    """Who published an article."""
+
+    name: str = ""
+    domain: str = ""
+
+    @property
+    def label(self) -> str:
+        return self.name or self.domain or "Unknown provider"
+
+
+@dataclass(frozen=True, slots=True)
+class ImageLink:
+    url: str
+    width: int | None = None
+    height: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RelatedItem:
+    """An entry of an article's `related` list."""
+
+    title: str
+    url: str = ""
+    excerpt: str = ""
+    published: float | None = None
+    provider: Provider = Provider()
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One article, as read from one file.
+
+    `published` is a UTC POSIX timestamp so sorting never compares mixed
+    naive and aware datetimes. The Markdown body is not held here (bodies
+    can be large); `has_body` says whether reading it is worthwhile.
+    """
+
+    path: str
+    title: str
+    excerpt: str = ""
+    published: float | None = None
+    original_url: str = ""
+    web_url: str = ""
+    provider: Provider = Provider()
+    topics: tuple[str, ...] = ()
+    images: tuple[ImageLink, ...] = ()
+    related: tuple[RelatedItem, ...] = ()
+    quality: int | None = None
+    heat: int | None = None
+    has_body: bool = False
+
+    @property
+    def url(self) -> str:
+        """The link to open: the original article, else the aggregator's page."""
+        return self.original_url or self.web_url
+
+    @property
+    def completeness(self) -> tuple[int, int]:
+        """How much of an article a file holds; duplicates keep the fullest copy."""
+        fields = (
+            self.excerpt,
+            self.published is not None,
+            self.original_url,
+            self.web_url,
+            self.provider.name,
+            self.provider.domain,
+            self.topics,
+            self.images,
+            self.related,
+            self.has_body,
+        )
+        return sum(1 for field in fields if field), len(self.related)

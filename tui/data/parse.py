@@ -1,0 +1,256 @@
+"""Turn the bytes of one article file into an `Article`, or say why not.
+
+Everything here treats the file as hostile: YAML is read with the safe C
+loader (tags that would build objects are refused, never run), every field
+is checked for its type, and lists are capped so that a file built to blow
+up (alias bombs, giant lists) costs no more than its own size.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import frontmatter
+import yaml
+
+from tui.data.dates import parse_published
+from tui.data.model import Article, ImageLink, Provider, RelatedItem
+from tui.data.sanitize import clean_block, clean_line
+
+MAX_FILE_BYTES = 8 * 1024 * 1024
+MAX_TOPICS = 64
+MAX_IMAGES = 64
+MAX_RELATED = 1000
+_NESTED_TOPIC_DEPTH = 3
+_SNIFF_BYTES = 8192
+
+try:
+    _BaseLoader: type[yaml.SafeLoader] = yaml.CSafeLoader  # type: ignore[assignment]
+except AttributeError:  # PyYAML built without libyaml
+    _BaseLoader = yaml.SafeLoader
+
+
+class _ArticleLoader(_BaseLoader):  # type: ignore[misc, valid-type]
+    """Safe loader that leaves timestamps as text.
+
+    PyYAML raises on an impossible unquoted date such as 2021-02-30T10:00Z,
+    which would lose the whole article; `parse_published` judges dates instead.
+    """
+
+
+_ArticleLoader.add_constructor("tag:yaml.org,2002:timestamp", _BaseLoader.construct_yaml_str)
+
+_YAML = frontmatter.YAMLHandler()
+
+
+class SkipFile(Exception):
+    """A file that is not an article; the message is shown to the user."""
+
+    @property
+    def reason(self) -> str:
+        return str(self.args[0])
+
+
+def _type_name(value: object) -> str:
+    return {
+        list: "a list",
+        dict: "a mapping",
+        str: "text",
+        int: "a number",
+        float: "a number",
+        bool: "true/false",
+        type(None): "nothing",
+    }.get(type(value), type(value).__name__)
+
+
+def _text(value: object) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)
+    return ""
+
+
+def _line(value: object) -> str:
+    return clean_line(_text(value))
+
+
+def _url(value: object) -> str:
+    text = _text(value).strip()
+    # A URL with whitespace inside is not one; keep nothing rather than junk.
+    return "" if any(ch.isspace() for ch in text) else clean_line(text)
+
+
+def _int(value: object) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str):
+        try:
+            return int(value.strip())
+        except ValueError:
+            return None
+    return None
+
+
+def _provider(value: object) -> Provider:
+    if isinstance(value, dict):
+        return Provider(name=_line(value.get("name")), domain=_url(value.get("domain")))
+    return Provider(name=_line(value))
+
+
+def _topics(value: object) -> tuple[str, ...]:
+    names: list[str] = []
+
+    def collect(item: object, depth: int) -> None:
+        if len(names) >= MAX_TOPICS:
+            return
+        if isinstance(item, str):
+            # "Election, Joe Biden" in a hand-written file means two topics.
+            names.extend(part for part in (clean_line(p) for p in item.split(",")) if part)
+        elif isinstance(item, int | float) and not isinstance(item, bool):
+            names.append(str(item))
+        elif isinstance(item, list) and depth < _NESTED_TOPIC_DEPTH:
+            for child in item[:MAX_TOPICS]:
+                collect(child, depth + 1)
+
+    collect(value, 0)
+    unique: dict[str, str] = {}
+    for name in names[:MAX_TOPICS]:
+        unique.setdefault(name.casefold(), name)
+    return tuple(unique.values())
+
+
+def _as_list(value: object, limit: int) -> list[object]:
+    if isinstance(value, list):
+        return value[:limit]
+    if isinstance(value, dict | str):
+        return [value]
+    return []
+
+
+def _images(value: object) -> tuple[ImageLink, ...]:
+    links: list[ImageLink] = []
+    for item in _as_list(value, MAX_IMAGES):
+        if isinstance(item, dict):
+            url = _url(item.get("url"))
+            if url:
+                links.append(ImageLink(url, _int(item.get("width")), _int(item.get("height"))))
+        elif url := _url(item):
+            links.append(ImageLink(url))
+    return tuple(links)
+
+
+def _related(value: object) -> tuple[RelatedItem, ...]:
+    items: list[RelatedItem] = []
+    for item in _as_list(value, MAX_RELATED):
+        if not isinstance(item, dict):
+            continue
+        title = _line(item.get("title"))
+        if not title:
+            continue
+        items.append(
+            RelatedItem(
+                title=title,
+                url=_url(item.get("originalUrl")) or _url(item.get("webUrl")) or _url(item.get("ampWebUrl")),
+                excerpt=clean_block(_text(item.get("excerpt"))),
+                published=parse_published(item.get("publishedDateTime")),
+                provider=_provider(item.get("provider")),
+            )
+        )
+    return tuple(items)
+
+
+def decode(data: bytes) -> str:
+    """The file's text, or SkipFile saying why it has none."""
+    if not data.strip():
+        raise SkipFile("empty file")
+    if b"\x00" in data[:_SNIFF_BYTES]:
+        raise SkipFile("binary file, not text")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise SkipFile(f"not UTF-8 text (byte 0x{data[error.start]:02X} at offset {error.start})") from None
+    return text.removeprefix("\ufeff").replace("\r\n", "\n")
+
+
+def split_front_matter(text: str) -> tuple[str, str]:
+    """(front matter, body); SkipFile when the file does not open with `---`."""
+    if not _YAML.detect(text):
+        raise SkipFile("no front matter (the file must start with a --- line)")
+    try:
+        front, body = _YAML.split(text)
+    except ValueError:
+        raise SkipFile("front matter is not closed by a --- line") from None
+    return front, body
+
+
+def _load_yaml(front: str) -> object:
+    try:
+        return _YAML.load(front, Loader=_ArticleLoader)
+    except yaml.constructor.ConstructorError as error:
+        tag = f" ({error.problem.split()[-1]})" if error.problem else ""
+        raise SkipFile(f"front matter uses a YAML tag that is not allowed{tag}") from None
+    except yaml.MarkedYAMLError as error:
+        where = f" at line {error.problem_mark.line + 1}" if error.problem_mark else ""
+        raise SkipFile(f"front matter is not valid YAML{where}: {error.problem}") from None
+    except (yaml.YAMLError, RecursionError, ValueError) as error:
+        raise SkipFile(f"front matter could not be read: {type(error).__name__}") from None
+
+
+def parse_article(data: bytes, path: str) -> Article:
+    """Parse one file; `path` is what the article is known by (relative)."""
+    if len(data) > MAX_FILE_BYTES:
+        raise SkipFile(
+            f"file too large ({len(data) / 1_048_576:.1f} MB; the limit is {MAX_FILE_BYTES // 1_048_576} MB)"
+        )
+    front, body = split_front_matter(decode(data))
+    fields = _load_yaml(front)
+    if fields is None:
+        raise SkipFile("front matter is empty")
+    if not isinstance(fields, dict):
+        raise SkipFile(f"front matter is {_type_name(fields)}, not a mapping of fields")
+    raw_title = fields.get("title")
+    if raw_title is None:
+        raise SkipFile("no title")
+    if isinstance(raw_title, list | dict | bool):
+        raise SkipFile(f"title is {_type_name(raw_title)}, not text")
+    title = _line(raw_title)
+    if not title:
+        raise SkipFile("empty title")
+    return Article(
+        path=path,
+        title=title,
+        excerpt=clean_block(_text(fields.get("excerpt"))),
+        published=parse_published(fields.get("publishedDateTime")),
+        original_url=_url(fields.get("originalUrl")),
+        web_url=_url(fields.get("webUrl")),
+        provider=_provider(fields.get("provider")),
+        topics=_topics(fields.get("topics")),
+        images=_images(fields.get("images")),
+        related=_related(fields.get("related")),
+        quality=_int(fields.get("quality")),
+        heat=_int(fields.get("heat")),
+        has_body=bool(body.strip()),
+    )
+
+
+def read_body(data: bytes) -> str:
+    """The Markdown body of a file, made safe to show; blank when it has none."""
+    try:
+        _, body = split_front_matter(decode(data))
+    except SkipFile:
+        return ""
+    return clean_block(body)
+
+
+def iter_yaml_mappings(text: str) -> Iterator[dict[object, object]]:
+    """Mappings from a metadata file (YAML, or front matter); nothing if broken."""
+    try:
+        source = split_front_matter(text)[0] if _YAML.detect(text) else text
+        value = _YAML.load(source, Loader=_ArticleLoader)
+    except (SkipFile, yaml.YAMLError, RecursionError, ValueError):
+        return
+    if isinstance(value, dict):
+        yield value

@@ -1,0 +1,55 @@
+"""Turn text from files into text that is safe to show as it is.
+
+Article text is data. Two things could otherwise take effect on screen:
+terminal control sequences (an ESC in a title would be sent to the
+terminal) and mis-decoded UTF-8 ("Facebookâ€™s"). Rich markup is not
+handled here: the UI never parses article text as markup.
+"""
+
+from __future__ import annotations
+
+import ftfy
+
+# Control characters become their visible "control picture" (U+2400 block),
+# so an escape sequence shows as "␛[31m" instead of colouring the screen.
+_C0_PICTURES = {code: chr(0x2400 + code) for code in range(0x20)}
+_C0_PICTURES[0x7F] = "\u2421"
+_C1_VISIBLE = {code: f"\\x{code:02x}" for code in range(0x80, 0xA0)}
+
+_MULTILINE_TABLE = {**_C0_PICTURES, **_C1_VISIBLE}
+for _keep in ("\n", "\t"):
+    del _MULTILINE_TABLE[ord(_keep)]
+_MULTILINE_TABLE[ord("\r")] = None
+_SINGLE_LINE_TABLE = {**_MULTILINE_TABLE, ord("\n"): " ", ord("\t"): " ", ord("\r"): " "}
+
+# Keep what the author wrote (curly quotes, ligatures, escapes) and change
+# only what is demonstrably broken encoding; escapes are made visible below.
+_FTFY_CONFIG = ftfy.TextFixerConfig(
+    unescape_html="auto",
+    remove_terminal_escapes=False,
+    fix_encoding=True,
+    fix_latin_ligatures=False,
+    fix_character_width=False,
+    uncurl_quotes=False,
+    fix_line_breaks=False,
+    remove_control_chars=False,
+    normalization="NFC",
+    explain=False,
+)
+
+
+def repair(text: str) -> str:
+    """Undo mojibake; ASCII text cannot hold any, so it skips the fixer."""
+    if text.isascii():
+        return text
+    return ftfy.fix_text(text, config=_FTFY_CONFIG)
+
+
+def clean_line(text: str) -> str:
+    """A single-line field: repaired, controls visible, whitespace collapsed."""
+    return " ".join(repair(text).translate(_SINGLE_LINE_TABLE).split())
+
+
+def clean_block(text: str) -> str:
+    """A multi-line field: repaired, controls visible, line breaks kept."""
+    return repair(text).translate(_MULTILINE_TABLE).strip()

@@ -1,0 +1,301 @@
+"""The reader: topic sidebar, article list and detail view over one directory."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Markdown, ProgressBar, Static
+from textual.worker import Worker, WorkerState, get_current_worker
+
+from tui.data.demo import DEMO_LABEL, write_demo_corpus
+from tui.data.index import ArticleIndex
+from tui.data.loader import LoadError, LoadResult, load_directory
+from tui.data.model import Article
+from tui.data.urls import is_web_url
+from tui.screens.help import HelpScreen
+from tui.screens.skipped import SkippedScreen
+from tui.widgets.article_detail import ArticleDetail
+from tui.widgets.article_list import ArticleList
+from tui.widgets.related_list import RelatedList
+from tui.widgets.topic_sidebar import ALL_ARTICLES, TopicSidebar
+
+
+class LoadProgress(Message):
+    def __init__(self, done: int, total: int) -> None:
+        super().__init__()
+        self.done = done
+        self.total = total
+
+    def can_replace(self, message: Message) -> bool:
+        # Only the newest count matters; a burst collapses into one update.
+        return isinstance(message, LoadProgress)
+
+
+class MainScreen(Screen[None]):
+    """Owns the loaded index and which topic is shown; panes only display."""
+
+    BINDINGS: list[BindingType] = [
+        Binding("t", "focus_topics", "Topics", id="newsdeck.topics"),
+        Binding("o", "open_link", "Open link", id="newsdeck.open"),
+        Binding("exclamation_mark", "show_skipped", "Skipped", id="newsdeck.skipped"),
+        Binding("0", "topic(0)", "All articles", show=False, id="newsdeck.topic-0"),
+        *(
+            Binding(
+                str(number), f"topic({number})", f"Topic {number}", show=False, id=f"newsdeck.topic-{number}"
+            )
+            for number in range(1, 10)
+        ),
+    ]
+
+    def __init__(self, directory: Path | None, topic: str | None = None) -> None:
+        super().__init__()
+        self.directory = directory
+        self.initial_topic = topic
+        self.result: LoadResult | None = None
+        self.topic: str | None = None
+        self.load_error: str | None = None
+
+    @property
+    def index(self) -> ArticleIndex | None:
+        return self.result.index if self.result else None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="panes"):
+            yield TopicSidebar(id="topics", classes="panel")
+            with Vertical(id="reading"):
+                yield ArticleList(id="articles", classes="panel")
+                with Vertical(id="detail-pane", classes="panel"):
+                    yield ArticleDetail(id="detail")
+                    yield RelatedList(id="related")
+        with Horizontal(id="status-bar"):
+            yield Static("Loading…", id="status", markup=False)
+            yield ProgressBar(id="progress", show_eta=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#topics").border_title = "Topics"
+        self.query_one("#articles").border_title = "Articles"
+        self.query_one("#detail-pane").border_title = "Article"
+        self.query_one("#related").border_title = "Related"
+        self.sub_title = DEMO_LABEL if self.directory is None else str(self.directory)
+        self.query_one(ArticleList).focus()
+        self.load()
+
+    # Loading -----------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="load", exit_on_error=False, description="Loading articles")
+    def load(self) -> LoadResult | str:
+        worker = get_current_worker()
+        directory = self.directory
+        if directory is None:
+            # The demo lives only as long as the process: a fresh temporary copy.
+            directory = write_demo_corpus(Path(tempfile.mkdtemp(prefix="newsdeck-demo-")))
+            self.app.call_from_thread(self.app.set_demo_directory, directory)
+        try:
+            return load_directory(
+                directory,
+                progress=lambda done, total: self.post_message(LoadProgress(done, total)),
+                cancelled=lambda: worker.is_cancelled,
+            )
+        except LoadError as error:
+            return f"Cannot open {error}"
+
+    def on_load_progress(self, message: LoadProgress) -> None:
+        self.query_one(ProgressBar).update(total=message.total, progress=message.done)
+        self.query_one("#status", Static).update(f"Loading… {message.done:,} of {message.total:,} files")
+
+    @on(Worker.StateChanged)
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group != "load":
+            return
+        if event.state == WorkerState.SUCCESS:
+            outcome = event.worker.result
+            if isinstance(outcome, LoadResult):
+                self.loaded(outcome)
+            else:
+                self.failed(str(outcome))
+        elif event.state == WorkerState.ERROR:
+            self.failed(f"Loading failed: {event.worker.error}")
+
+    def failed(self, message: str) -> None:
+        self.load_error = message
+        self.add_class("-loaded")
+        self.query_one(ArticleList).set_empty_message(message)
+        self.query_one(TopicSidebar).set_empty_message("No topics")
+        self.query_one("#status", Static).update(message)
+        self.notify(message, title="newsdeck", severity="error", markup=False, timeout=10)
+
+    def loaded(self, result: LoadResult) -> None:
+        self.result = result
+        self.add_class("-loaded")
+        self.query_one(TopicSidebar).show(result.index.topics, len(result.index))
+        topic = None
+        if self.initial_topic:
+            topic = result.index.find_topic(self.initial_topic)
+            if topic is None:
+                self.notify(
+                    f"No topic named “{self.initial_topic}”: showing all articles.",
+                    severity="warning",
+                    markup=False,
+                )
+        self.show_topic(topic)
+        if result.skipped:
+            count = len(result.skipped)
+            self.notify(
+                f"{count:,} file{'s' if count != 1 else ''} skipped: press ! to see which and why.",
+                title="Some files are not articles",
+                severity="warning",
+                markup=False,
+            )
+
+    # State -------------------------------------------------------------------
+
+    def show_topic(self, topic: str | None, article: Article | None = None) -> None:
+        """Show one topic (None: all articles), optionally with `article` highlighted."""
+        index = self.index
+        if index is None:
+            return
+        self.topic = topic
+        view = index.view(topic)
+        row = 0
+        if article is not None:
+            position = index.position_of(article)
+            row = (view.row_of(position) if position is not None else None) or 0
+        articles = self.query_one(ArticleList)
+        articles.set_empty_message(
+            "No articles in this topic." if topic else "No articles in this directory."
+        )
+        articles.show(view, row)
+        self.query_one(TopicSidebar).set_active(topic)
+        self.query_one("#articles").border_title = self.topic_label
+        if not view:
+            self.show_article(None)
+        self.update_status()
+
+    @property
+    def topic_label(self) -> str:
+        if self.index is None or self.topic is None:
+            return ALL_ARTICLES
+        return self.index.topic_name(self.topic)
+
+    def update_status(self) -> None:
+        index = self.index
+        if index is None or self.result is None:
+            return
+        shown = len(self.query_one(ArticleList).articles)
+        parts = [f"{self.topic_label}: {shown:,} article{'s' if shown != 1 else ''}"]
+        if self.topic is not None:
+            parts.append(f"of {len(index):,}")
+        parts = [" ".join(parts)]
+        if self.result.duplicates:
+            parts.append(f"{self.result.duplicates:,} duplicates merged")
+        if self.result.skipped:
+            skipped = len(self.result.skipped)
+            parts.append(f"{skipped:,} file{'s' if skipped != 1 else ''} skipped (press !)")
+        self.query_one("#status", Static).update(" · ".join(parts))
+
+    def show_article(self, article: Article | None) -> None:
+        detail = self.query_one(ArticleDetail)
+        detail.root = self.result.root if self.result else None
+        topics = self.index.topics_of(article) if self.index and article else ()
+        detail.show(article, topics)
+        related = self.query_one(RelatedList)
+        related.show(article.related if article else ())
+        related.border_title = (
+            f"Related ({len(article.related)})" if article and article.related else "Related"
+        )
+        related.display = bool(article and article.related)
+
+    # Events from the panes ---------------------------------------------------
+
+    @on(ArticleList.Highlighted, "#articles")
+    def on_article_highlighted(self, event: ArticleList.Highlighted) -> None:
+        self.show_article(self.query_one(ArticleList).current)
+
+    @on(ArticleList.Selected, "#articles")
+    def on_article_selected(self) -> None:
+        self.query_one(ArticleDetail).focus()
+
+    @on(TopicSidebar.TopicChosen)
+    def on_topic_chosen(self, event: TopicSidebar.TopicChosen) -> None:
+        self.show_topic(event.topic)
+
+    @on(RelatedList.Selected, "#related")
+    def on_related_selected(self) -> None:
+        item = self.query_one(RelatedList).current
+        if item is None or self.index is None:
+            return
+        article = self.index.find_url(item.url)
+        if article is None:
+            self.open_link(item.url)
+            return
+        view = self.index.view(self.topic)
+        position = self.index.position_of(article)
+        in_view = position is not None and view.row_of(position) is not None
+        self.show_topic(self.topic if in_view else None, article)
+        self.query_one(ArticleList).focus()
+
+    @on(Markdown.LinkClicked)
+    def on_body_link_clicked(self, event: Markdown.LinkClicked) -> None:
+        self.open_link(event.href)
+
+    # Actions -----------------------------------------------------------------
+
+    def action_focus_topics(self) -> None:
+        self.query_one(TopicSidebar).focus()
+
+    def action_topic(self, number: int) -> None:
+        if self.index is None:
+            return
+        sidebar = self.query_one(TopicSidebar)
+        if number == 0:
+            self.show_topic(None)
+        elif number <= len(sidebar.topics):
+            self.show_topic(sidebar.topics[number - 1].key)
+        else:
+            self.notify(f"There is no topic {number}.", severity="warning")
+
+    def action_open_link(self) -> None:
+        related = self.query_one(RelatedList)
+        if related.has_focus and related.current is not None:
+            self.open_link(related.current.url)
+            return
+        article = self.query_one(ArticleList).current
+        if article is None:
+            self.notify("No article is selected.", severity="warning")
+            return
+        self.open_link(article.url)
+
+    def open_link(self, url: str) -> None:
+        """Hand `url` to the browser, but only if it is an http(s) link."""
+        if not url:
+            self.notify("This item has no link to open.", severity="warning")
+        elif not is_web_url(url):
+            self.notify(
+                f"Not opening “{url[:200]}”: only http and https links are opened.",
+                title="Link refused",
+                severity="warning",
+                markup=False,
+            )
+        else:
+            self.app.open_url(url)
+            self.notify(url[:200], title="Opening in your browser", markup=False)
+
+    def action_show_skipped(self) -> None:
+        if self.result is None:
+            return
+        if not self.result.skipped:
+            self.notify("No files were skipped.")
+            return
+        self.app.push_screen(SkippedScreen(self.result.skipped))
+
+    def action_help(self) -> None:
+        self.app.push_screen(HelpScreen())

@@ -1,0 +1,101 @@
+"""The detail view: everything known about the highlighted article."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual import work
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.widgets import Label, Markdown, Static
+
+from tui.data.dates import format_local
+from tui.data.loader import read_article_body
+from tui.data.model import Article
+from tui.data.urls import is_web_url
+
+_MAX_BODY_CHARS = 200_000
+
+
+class ArticleDetail(VerticalScroll, can_focus=True):
+    """Title, provider, date, topics, excerpt, body, images and link."""
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self.article: Article | None = None
+        self.root: Path | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="detail-title", markup=False)
+        yield Static(id="detail-meta", markup=False)
+        yield Static(id="detail-topics", markup=False)
+        yield Static(id="detail-excerpt", markup=False)
+        yield Markdown(id="detail-body", open_links=False)
+        yield Label("Images", classes="field-label", id="images-label")
+        yield Static(id="detail-images", markup=False)
+        yield Label("Original URL", classes="field-label", id="url-label")
+        yield Static(id="detail-url", markup=False)
+
+    def on_mount(self) -> None:
+        self.show(None)
+
+    def _set(self, selector: str, text: str) -> None:
+        widget = self.query_one(selector, Static)
+        widget.update(Content(text))
+        widget.display = bool(text)
+
+    def show(self, article: Article | None, topics: tuple[str, ...] = ()) -> None:
+        self.article = article
+        self.scroll_home(animate=False)
+        body = self.query_one("#detail-body", Markdown)
+        body.display = False
+        if article is None:
+            for selector in (
+                "#detail-meta",
+                "#detail-topics",
+                "#detail-excerpt",
+                "#detail-images",
+                "#detail-url",
+            ):
+                self._set(selector, "")
+            self._set("#detail-title", "No article selected")
+            self.query_one("#images-label").display = False
+            self.query_one("#url-label").display = False
+            return
+        self._set("#detail-title", article.title)
+        provider = article.provider.label
+        if article.provider.domain and article.provider.domain != provider:
+            provider = f"{provider} ({article.provider.domain})"
+        self._set(
+            "#detail-meta", " · ".join(filter(None, (provider, format_local(article.published) or "undated")))
+        )
+        self._set("#detail-topics", "Topics: " + ", ".join(topics) if topics else "")
+        self._set("#detail-excerpt", article.excerpt)
+        images = "\n".join(
+            image.url + (f"  ({image.width}×{image.height})" if image.width and image.height else "")
+            for image in article.images
+        )
+        self._set("#detail-images", images)
+        self.query_one("#images-label").display = bool(images)
+        url = article.url
+        if url and not is_web_url(url):
+            url += "\n(not a web link: newsdeck will not open it)"
+        self._set("#detail-url", url or "This article has no link.")
+        self.query_one("#url-label").display = True
+        if article.has_body and self.root is not None:
+            self._load_body(self.root, article)
+
+    @work(thread=True, exclusive=True, group="article-body", exit_on_error=False)
+    def _load_body(self, root: Path, article: Article) -> None:
+        body = read_article_body(root, article)
+        if len(body) > _MAX_BODY_CHARS:
+            body = body[:_MAX_BODY_CHARS] + "\n\n*(body cut short here: it is very long)*"
+        self.app.call_from_thread(self._show_body, article, body)
+
+    def _show_body(self, article: Article, body: str) -> None:
+        if article is not self.article or not body:
+            return
+        markdown = self.query_one("#detail-body", Markdown)
+        markdown.update(body)
+        markdown.display = True
