@@ -1,0 +1,329 @@
+"""The reader driven from the keyboard, as a user would (Textual's Pilot)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import ArticleWriter, article_text
+from textual.pilot import Pilot
+from textual.widgets import Static
+
+from tui.app import NewsDeckApp
+from tui.screens.help import HelpScreen
+from tui.screens.main import MainScreen
+from tui.screens.skipped import SkippedScreen
+from tui.widgets.article_detail import ArticleDetail
+from tui.widgets.article_list import ArticleList
+from tui.widgets.related_list import RelatedList
+from tui.widgets.topic_sidebar import TopicSidebar
+
+RELATED = """related:
+  - title: "Inside story"
+    webUrl: "https://news.example/inside"
+    provider: {name: Example Times}
+  - title: "Outside story"
+    webUrl: "https://elsewhere.example/outside"
+    provider: {name: Elsewhere}
+  - title: "Sneaky story"
+    webUrl: "javascript:alert(1)"
+"""
+
+
+@pytest.fixture
+def small_seed(write_article: ArticleWriter, seed: Path) -> Path:
+    """Space has 3 articles, Climate 2, Art 1 (ties: by name), plus one broken file."""
+    write_article(
+        "a.md",
+        title="Rocket lands on barge",
+        url="https://news.example/rocket",
+        published="2024-03-05T09:00:00Z",
+        topics=["Space", "Climate"],
+        extra=RELATED,
+    )
+    write_article(
+        "b.md",
+        title="Comet seen at dawn",
+        url="https://news.example/comet",
+        published="2024-03-04T09:00:00Z",
+        topics=["Space"],
+    )
+    write_article(
+        "sub/c.md",
+        title="Inside story",
+        url="https://news.example/inside",
+        published="2024-03-03T09:00:00Z",
+        topics=["space", "Art"],
+    )
+    write_article(
+        "d.txt",
+        title="Sea ice at record low",
+        url="https://news.example/ice",
+        published="2024-03-02T09:00:00Z",
+        topics=["Climate"],
+    )
+    write_article(
+        "e.md",
+        content=article_text("Web only", url=None, topics=[], extra='webUrl: "https://web.example/only"'),
+    )
+    write_article("broken.md", content="no front matter here\n")
+    return seed
+
+
+async def loaded(pilot: Pilot[None]) -> MainScreen:
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    screen = pilot.app.screen
+    assert isinstance(screen, MainScreen)
+    await screen.workers.wait_for_complete()
+    await pilot.pause()
+    return screen
+
+
+def titles(screen: MainScreen) -> list[str]:
+    return [article.title for article in screen.query_one(ArticleList).articles]
+
+
+def status(screen: MainScreen) -> str:
+    return str(screen.query_one("#status", Static).content)
+
+
+def sidebar_rows(screen: MainScreen) -> list[str]:
+    sidebar = screen.query_one(TopicSidebar)
+    return [sidebar.render_row(row, 40, sidebar.rich_style).text.rstrip() for row in range(sidebar.row_count)]
+
+
+async def test_sidebar_lists_all_then_topics_by_count(small_seed: Path) -> None:
+    app = NewsDeckApp(small_seed)
+    async with app.run_test(size=(160, 50)) as pilot:
+        screen = await loaded(pilot)
+        rows = [" ".join(row.split()) for row in sidebar_rows(screen)]
+        assert rows == ["0 All articles 5", "1 Space 3", "2 Climate 2", "3 Art 1"]
+
+
+async def test_list_is_newest_first_with_provider_and_date(small_seed: Path) -> None:
+    app = NewsDeckApp(small_seed)
+    async with app.run_test(size=(160, 50)) as pilot:
+        screen = await loaded(pilot)
+        assert titles(screen) == [
+            "Rocket lands on barge",
+            "Comet seen at dawn",
+            "Inside story",
+            "Sea ice at record low",
+            "Web only",
+        ]
+        first_row = screen.query_one(ArticleList).render_line(0).text
+        assert "Rocket lands on barge" in first_row
+        assert "Example Times" in first_row
+        assert "2024-03-05 09:00" in first_row
+
+
+async def test_number_keys_filter_by_topic_and_zero_shows_all(small_seed: Path) -> None:
+    app = NewsDeckApp(small_seed)
+    async with app.run_test(size=(160, 50)) as pilot:
+        screen = await loaded(pilot)
+        await pilot.press("2")
+        assert titles(screen) == ["Rocket lands on barge", "Sea ice at record low"]
+        assert status(screen).startswith("Climate: 2 articles of 5")
+        await pilot.press("1")
+        assert titles(screen) == ["Rocket lands on barge", "Comet seen at dawn", "Inside story"]
+        assert status(screen).startswith("Space: 3 articles")
+        await pilot.press("0")
+        assert len(titles(screen)) == 5
+        assert status(screen).startswith("All articles: 5 articles")
+        await pilot.press("9")
+        assert len(titles(screen)) == 5
+
+
+async def test_sidebar_enter_applies_topic(small_seed: Path) -> None:
+    app = NewsDeckApp(small_seed)
+    async with app.run_test(size=(160, 50)) as pilot:
+        screen = await loaded(pilot)
+        await pilot.press("t")
+        assert isinstance(app.focused, TopicSidebar)
+        await pilot.press("down", "j", "k", "down", "down", "enter")
+        assert titles(screen) == ["Inside story"]
+        assert screen.query_one("#articles").border_title == "Art"
+
+
+async def test_tab_moves_between_panes(small_seed: Path) -> None:
+    app = NewsDeckApp(small_seed)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await loaded(pilot)
+        assert isinstance(app.focused, ArticleList)
+        await pilot.press("tab")
+        assert isinstance(app.focused, ArticleDetail)
+        await pilot.press("tab")
+        assert isinstance(app.focused, RelatedList)
+        await pilot.press("shift+tab", "shift+tab")
+        assert isinstance(app.focused, ArticleList)
+        await pilot.press("shift+tab")
+        assert isinstance(app.focused, TopicSidebar)
+
+
+async def test_detail_follows_the_highlighted_article(small_seed: Path) -> None:
+    app = NewsDeckApp(small_seed)
+    async with app.run_test(size=(160, 50)) as pilot:
+        screen = await loaded(pilot)
+        detail = screen.query_one(ArticleDetail)
+        assert detail.article is not None and detail.article.title == "Rocket lands on barge"
+        assert str(detail.query_one("#detail-topics", Static).content) == "Topics: Space, Climate"
+        assert "Example Times (times.example) · 2024-03-05 09:00" in str(
+            detail.query_one("#detail-meta", Static).content
+        )
+        await pilot.press("down")
+        assert detail.article is not None and detail.article.title == "Comet seen at dawn"
+        await pilot.press("j", "j")
+        assert detail.article is not None and detail.article.title == "Sea ice at record low"
+        await pilot.press("k")
+        assert detail.article is not None and detail.article.title == "Inside story"
+
+
+async def test_related_item_in_index_opens_inside_newsdeck(
+    small_seed: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = NewsDeckApp(small_seed)
+    opened: list[str] = []
+    monkeypatch.setattr(app, "open_url", lambda url, **_: opened.append(url))
+    async with app.run_test(size=(160, 50)) as pilot:
+        screen = await loaded(pilot)
+        await pilot.press("2")  # Climate: "Inside story" is not in this topic
+        related = screen.query_one(RelatedList)
+        related.focus()
+        await pilot.press("enter")
+        assert opened == []
+        assert screen.query_one(ArticleList).current.title == "Inside story"  # type: ignore[union-attr]
+        assert screen.query_one(ArticleDetail).article.title == "Inside story"  # type: ignore[union-attr]
+        assert status(screen).startswith("All articles")
+
+
+async def test_related_item_elsewhere_opens_in_browser(
+    small_seed: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = NewsDeckApp(small_seed)
+    opened: list[str] = []
+    monkeypatch.setattr(app, "open_url", lambda url, **_: opened.append(url))
+    async with app.run_test(size=(160, 50)) as pilot:
+        screen = await loaded(pilot)
+        screen.query_one(RelatedList).focus()
+        await pilot.press("down", "enter")
+        assert opened == ["https://elsewhere.example/outside"]
+        await pilot.press("o")
+        assert opened == ["https://elsewhere.example/outside"] * 2
+        await pilot.press("down", "o", "enter")
+        assert opened == ["https://elsewhere.example/outside"] * 2
+
+
+async def test_o_opens_original_url_then_web_url(small_seed: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    app = NewsDeckApp(small_seed)
+    opened: list[str] = []
+    monkeypatch.setattr(app, "open_url", lambda url, **_: opened.append(url))
+    async with app.run_test(size=(160, 50)) as pilot:
+        await loaded(pilot)
+        await pilot.press("o")
+        assert opened == ["https://news.example/rocket"]
+        await pilot.press("end", "o")
+        assert opened[-1] == "https://web.example/only"
+
+
+async def test_o_refuses_javascript_urls(write_article: ArticleWriter, seed: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write_article("evil.md", title="Click me", url="javascript:alert(document.cookie)")
+    app = NewsDeckApp(seed)
+    opened: list[str] = []
+    monkeypatch.setattr(app, "open_url", lambda url, **_: opened.append(url))
+    async with app.run_test(size=(160, 50)) as pilot:
+        screen = await loaded(pilot)
+        await pilot.press("o")
+        await pilot.pause()
+        assert opened == []
+        assert any("only http and https" in str(n.message) for n in app._notifications)
+        assert "will not open it" in str(screen.query_one("#detail-url", Static).content)
+
+
+async def test_help_opens_and_closes(small_seed: Path) -> None:
+    app = NewsDeckApp(small_seed)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await loaded(pilot)
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        keys = str(app.screen.query_one("#help-keys", Static).content)
+        for key in ("tab", "enter", "1 … 9", "0", "o", "!", "q"):
+            assert key in keys
+        await pilot.press("escape")
+        assert isinstance(app.screen, MainScreen)
+
+
+async def test_q_quits(small_seed: Path) -> None:
+    app = NewsDeckApp(small_seed)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await loaded(pilot)
+        await pilot.press("q")
+        await pilot.pause()
+        assert not app.is_running
+
+
+async def test_skipped_files_are_counted_and_listed(small_seed: Path) -> None:
+    app = NewsDeckApp(small_seed)
+    async with app.run_test(size=(160, 50)) as pilot:
+        screen = await loaded(pilot)
+        assert "1 file skipped (press !)" in status(screen)
+        await pilot.press("exclamation_mark")
+        assert isinstance(app.screen, SkippedScreen)
+        row = app.screen.query_one("#skipped-list").render_line(0).text  # type: ignore[attr-defined]
+        assert "broken.md" in row and "no front matter" in row
+        await pilot.press("escape")
+        assert isinstance(app.screen, MainScreen)
+
+
+async def test_topic_option_opens_filtered(small_seed: Path) -> None:
+    app = NewsDeckApp(small_seed, topic="  CLIMATE ")
+    async with app.run_test(size=(160, 50)) as pilot:
+        screen = await loaded(pilot)
+        assert titles(screen) == ["Rocket lands on barge", "Sea ice at record low"]
+        assert status(screen).startswith("Climate: 2 articles")
+
+
+async def test_unknown_topic_option_shows_all_with_a_warning(small_seed: Path) -> None:
+    app = NewsDeckApp(small_seed, topic="Gardening")
+    async with app.run_test(size=(160, 50)) as pilot:
+        screen = await loaded(pilot)
+        assert len(titles(screen)) == 5
+        assert any("Gardening" in str(n.message) for n in app._notifications)
+
+
+async def test_missing_directory_is_explained_in_the_app(tmp_path: Path) -> None:
+    app = NewsDeckApp(tmp_path / "nowhere")
+    async with app.run_test(size=(160, 50)) as pilot:
+        screen = await loaded(pilot)
+        assert "no such directory" in status(screen)
+        assert "no such directory" in screen.query_one(ArticleList).render_line(0).text
+        await pilot.press("down", "o", "1", "0", "t", "enter")  # nothing to act on, nothing breaks
+        assert app.is_running
+
+
+async def test_markup_and_escapes_in_titles_are_shown_literally(write_article: ArticleWriter, seed: Path) -> None:
+    write_article(
+        "markup.md",
+        content='---\ntitle: "[bold red]Loud[/] [link=https://evil.example]x[/link] \\e[31mred"\n'
+        'excerpt: "[blink]Excerpt[/blink]"\n---\n',
+    )
+    app = NewsDeckApp(seed)
+    async with app.run_test(size=(160, 50)) as pilot:
+        screen = await loaded(pilot)
+        articles = screen.query_one(ArticleList)
+        row = articles.render_row(0, 200, articles.rich_style).text
+        assert "[bold red]Loud[/] [link=https://evil.example]x[/link]" in row
+        assert "\x1b" not in row and "␛[31mred" in row
+        detail = screen.query_one(ArticleDetail)
+        title = detail.query_one("#detail-title", Static).render()
+        assert "[bold red]Loud[/]" in str(title)
+        assert "[blink]Excerpt[/blink]" in str(detail.query_one("#detail-excerpt", Static).render())
+
+
+async def test_demo_opens_without_a_directory() -> None:
+    app = NewsDeckApp(None)
+    async with app.run_test(size=(160, 50)) as pilot:
+        screen = await loaded(pilot)
+        assert len(titles(screen)) == 300
+        assert "Demo data" in screen.sub_title
+        assert len(screen.query_one(TopicSidebar).topics) >= 9

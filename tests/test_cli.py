@@ -1,0 +1,96 @@
+"""The `newsdeck` command line, including the headless `check`."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import ArticleWriter
+
+from tui import __version__
+from tui.cli import main
+
+
+def run_cli(*arguments: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "tui", *arguments],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=120,
+    )
+
+
+def test_version_and_help(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--version"])
+    assert exit_info.value.code == 0
+    assert capsys.readouterr().out.strip() == f"newsdeck {__version__}"
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    text = capsys.readouterr().out
+    assert "--topic NAME" in text and "newsdeck check DIR" in text and "demo" in text
+
+
+def test_check_json_reports_everything(write_article: ArticleWriter, seed: Path) -> None:
+    write_article("one.md", title="One", url="https://a.example/1", topics=["Space", "Art"])
+    write_article("two.md", title="Two", url="https://a.example/2", topics=["space"], provider="Other Paper")
+    write_article(
+        "copy.md", title="One again", url="https://a.example/1", topics=["Space"], published=None
+    )
+    write_article("nested/bad.md", content="---\ntitle: [unclosed\n---\n")
+    completed = run_cli("check", str(seed), "--json")
+    assert completed.returncode == 0, completed.stderr
+    report = json.loads(completed.stdout)
+    assert set(report) == {"directory", "articles", "duplicates", "topics", "providers", "skipped", "seconds"}
+    assert report["directory"] == str(seed)
+    assert report["articles"] == 2
+    assert report["duplicates"] == 1
+    assert report["topics"] == [{"name": "Space", "count": 2}, {"name": "Art", "count": 1}]
+    assert {"name": "Other Paper", "count": 1} in report["providers"]
+    assert len(report["skipped"]) == 1
+    assert report["skipped"][0]["path"] == "nested/bad.md"
+    assert "not valid YAML" in report["skipped"][0]["reason"]
+    assert isinstance(report["seconds"], float)
+
+
+def test_check_text_report(write_article: ArticleWriter, seed: Path) -> None:
+    write_article("one.md", title="One", topics=["Space"])
+    write_article("empty.md", content="")
+    completed = run_cli("check", str(seed))
+    assert completed.returncode == 0
+    assert "1 articles" in completed.stdout or "1 article" in completed.stdout
+    assert "empty.md: empty file" in completed.stdout
+
+
+@pytest.mark.parametrize("make", ["missing", "file"])
+def test_check_bad_directory_exits_2_with_one_line(tmp_path: Path, make: str) -> None:
+    target = tmp_path / "target"
+    if make == "file":
+        target.write_text("not a folder")
+    completed = run_cli("check", str(target), "--json")
+    assert completed.returncode == 2
+    assert completed.stdout == ""
+    lines = completed.stderr.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in completed.stderr
+    assert ("no such directory" if make == "missing" else "not a directory") in lines[0]
+
+
+def test_reader_refuses_missing_directory_before_opening(tmp_path: Path) -> None:
+    completed = run_cli(str(tmp_path / "missing"))
+    assert completed.returncode == 2
+    assert "no such directory" in completed.stderr and "Traceback" not in completed.stderr
+
+
+def test_check_agrees_with_the_app_on_the_corpus(corpus: Path) -> None:
+    from tui.data.loader import load_directory
+
+    completed = run_cli("check", str(corpus), "--json")
+    assert completed.returncode == 0
+    report = json.loads(completed.stdout)
+    index = load_directory(corpus).index
+    assert report["articles"] == len(index)
+    assert report["topics"] == [{"name": facet.name, "count": facet.count} for facet in index.topics]
