@@ -226,7 +226,9 @@ async def test_o_opens_original_url_then_web_url(small_seed: Path, monkeypatch: 
         assert opened[-1] == "https://web.example/only"
 
 
-async def test_o_refuses_javascript_urls(write_article: ArticleWriter, seed: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_o_refuses_javascript_urls(
+    write_article: ArticleWriter, seed: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     write_article("evil.md", title="Click me", url="javascript:alert(document.cookie)")
     app = NewsDeckApp(seed)
     opened: list[str] = []
@@ -301,7 +303,9 @@ async def test_missing_directory_is_explained_in_the_app(tmp_path: Path) -> None
         assert app.is_running
 
 
-async def test_markup_and_escapes_in_titles_are_shown_literally(write_article: ArticleWriter, seed: Path) -> None:
+async def test_markup_and_escapes_in_titles_are_shown_literally(
+    write_article: ArticleWriter, seed: Path
+) -> None:
     write_article(
         "markup.md",
         content='---\ntitle: "[bold red]Loud[/] [link=https://evil.example]x[/link] \\e[31mred"\n'

@@ -9,15 +9,17 @@ from pathlib import Path
 
 def test_data_layer_does_not_import_textual() -> None:
     code = (
-        "import sys, tui.data.loader, tui.data.check, tui.data.demo, tui.cli;"
-        "print('textual' in sys.modules)"
+        "import sys, tui.data.loader, tui.data.check, tui.data.demo, tui.cli;print('textual' in sys.modules)"
     )
     completed = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert completed.stdout.strip() == "False"
 
 
 def test_stylesheet_is_found_from_another_directory(tmp_path: Path) -> None:
-    code = "from tui.app import NewsDeckApp; from pathlib import Path; print(Path(NewsDeckApp.CSS_PATH).is_file())"
+    code = (
+        "from pathlib import Path; from tui.app import NewsDeckApp;"
+        "print(Path(NewsDeckApp.CSS_PATH).is_file())"
+    )
     completed = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path, check=True
     )
