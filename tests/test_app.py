@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from conftest import ArticleWriter, article_text
 from textual.pilot import Pilot
-from textual.widgets import Static
+from textual.widgets import ProgressBar, Static
 
 from tui.app import NewsDeckApp
 from tui.screens.help import HelpScreen
@@ -331,3 +334,34 @@ async def test_demo_opens_without_a_directory() -> None:
         assert len(titles(screen)) == 300
         assert "Demo data" in screen.sub_title
         assert len(screen.query_one(TopicSidebar).topics) >= 9
+
+
+async def test_loading_reports_progress(small_seed: Path) -> None:
+    app = NewsDeckApp(small_seed)
+    async with app.run_test(size=(160, 50)) as pilot:
+        screen = await loaded(pilot)
+        progress = screen.query_one(ProgressBar)
+        assert (progress.total, progress.progress) == (6, 6)
+        assert not progress.display or screen.has_class("-loaded")
+
+
+async def test_sidebar_counts_match_check_on_the_corpus(corpus: Path) -> None:
+    completed = subprocess.run(
+        [sys.executable, "-m", "tui", "check", str(corpus), "--json"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    report = json.loads(completed.stdout)
+    app = NewsDeckApp(corpus)
+    async with app.run_test(size=(160, 50)) as pilot:
+        screen = await loaded(pilot)
+        sidebar = screen.query_one(TopicSidebar)
+        assert sidebar.total == report["articles"]
+        shown = [{"name": facet.name, "count": facet.count} for facet in sidebar.topics]
+        assert shown == report["topics"]
+        rows = sidebar_rows(screen)
+        assert rows[0].split()[-1] == f"{report['articles']:,}"
+        for row, topic in zip(rows[1:], report["topics"], strict=True):
+            assert topic["name"] in row and row.split()[-1] == f"{topic['count']:,}"
+        assert f"{report['articles']:,} articles" in status(screen)
