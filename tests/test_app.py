@@ -251,8 +251,8 @@ async def test_help_opens_and_closes(small_seed: Path) -> None:
         await loaded(pilot)
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
-        keys = str(app.screen.query_one("#help-keys", Static).content)
-        for key in ("tab", "enter", "1 … 9", "0", "o", "!", "q"):
+        keys = [str(static.content) for static in app.screen.query(".help-key").results(Static)]
+        for key in ("tab / shift+tab", "enter", "escape", "t", "1 … 9", "0", "o", "!", "?", "q"):
             assert key in keys
         await pilot.press("escape")
         assert isinstance(app.screen, MainScreen)
@@ -365,3 +365,55 @@ async def test_sidebar_counts_match_check_on_the_corpus(corpus: Path) -> None:
         for row, topic in zip(rows[1:], report["topics"], strict=True):
             assert topic["name"] in row and row.split()[-1] == f"{topic['count']:,}"
         assert f"{report['articles']:,} articles" in status(screen)
+
+
+async def test_enter_reads_the_article_full_window_and_escape_returns(small_seed: Path) -> None:
+    app = NewsDeckApp(small_seed)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await loaded(pilot)
+        await pilot.press("down", "enter")
+        assert screen.maximized is screen.query_one("#detail-pane")
+        assert isinstance(app.focused, ArticleDetail)
+        assert app.focused.article.title == "Comet seen at dawn"  # type: ignore[union-attr]
+        await pilot.press("escape")
+        assert screen.maximized is None
+        assert isinstance(app.focused, ArticleList)
+        assert app.focused.current.title == "Comet seen at dawn"  # type: ignore[union-attr]
+
+
+async def test_clicking_a_row_highlights_that_row(small_seed: Path) -> None:
+    app = NewsDeckApp(small_seed)
+    async with app.run_test(size=(160, 50)) as pilot:
+        screen = await loaded(pilot)
+        articles = screen.query_one(ArticleList)
+        await pilot.click(ArticleList, offset=(5, 3))  # border row + third article row
+        assert articles.current.title == "Inside story"  # type: ignore[union-attr]
+        await pilot.click(TopicSidebar, offset=(5, 2))
+        await pilot.click(TopicSidebar, offset=(5, 2), times=2)
+        assert titles(screen) == ["Rocket lands on barge", "Comet seen at dawn", "Inside story"]
+
+
+async def test_related_title_says_when_the_list_was_cut(write_article: ArticleWriter, seed: Path) -> None:
+    items = "".join(f'  - title: "Item {n}"\n    webUrl: "https://r.example/{n}"\n' for n in range(1500))
+    write_article("long.md", title="Many related", extra="related:\n" + items.rstrip("\n"))
+    app = NewsDeckApp(seed)
+    async with app.run_test(size=(160, 50)) as pilot:
+        screen = await loaded(pilot)
+        related = screen.query_one(RelatedList)
+        assert related.row_count == 1000
+        assert related.border_title == "Related (1,000 of 1,500)"
+
+
+async def test_skipped_dialog_spells_out_the_highlighted_file(
+    small_seed: Path, write_article: ArticleWriter
+) -> None:
+    write_article("z-empty.md", content="")
+    app = NewsDeckApp(small_seed)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
+        await pilot.press("exclamation_mark")
+        await pilot.pause()
+        detail = app.screen.query_one("#skipped-detail", Static)
+        assert str(detail.content).startswith("broken.md\nno front matter")
+        await pilot.press("down")
+        assert str(detail.content) == "z-empty.md\nempty file"

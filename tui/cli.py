@@ -27,7 +27,12 @@ def _reader_parser() -> argparse.ArgumentParser:
         ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("directory", nargs="?", metavar="DIRECTORY", help="seed directory of articles")
+    parser.add_argument(
+        "directory",
+        nargs="?",
+        metavar="DIRECTORY",
+        help="folder of article files (.md, .markdown, .txt), read with its sub-folders",
+    )
     parser.add_argument("--topic", metavar="NAME", help="open filtered to this topic")
     parser.add_argument("--version", action="version", version=f"newsdeck {__version__}")
     return parser
@@ -57,10 +62,12 @@ def run_check(arguments: Sequence[str]) -> int:
     except LoadError as error:
         return _error(str(error))
     report = build_report(result)
-    if options.json:
-        print(json.dumps(report, ensure_ascii=False, indent=2))
-    else:
-        print(format_report(report))
+    text = json.dumps(report, ensure_ascii=False, indent=2) if options.json else format_report(report)
+    try:
+        print(text, flush=True)
+    except BrokenPipeError:
+        # `newsdeck check DIR | head`: the reader left early, which is not an error of ours.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return 0
 
 
@@ -71,7 +78,8 @@ def run_reader(arguments: Sequence[str]) -> int:
         try:
             check_directory(Path(directory).expanduser())
         except LoadError as error:
-            return _error(str(error))
+            origin = "" if options.directory else f"${ENV_DIRECTORY}: "
+            return _error(f"{origin}{error}")
 
     from tui.app import NewsDeckApp
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from tui.data.loader import LoadResult
+from tui.data.wording import plural
 
 
 def build_report(result: LoadResult) -> dict[str, object]:
@@ -26,8 +27,9 @@ def format_report(report: dict[str, object]) -> str:
     skipped: list[dict[str, str]] = report["skipped"]  # type: ignore[assignment]
     lines = [
         f"{report['directory']}",
-        f"  {report['articles']} articles, {report['duplicates']} duplicates merged, "
-        f"{len(skipped)} files skipped ({report['seconds']} s)",
+        f"  {plural(report['articles'], 'article')}, "  # type: ignore[arg-type]
+        f"{plural(report['duplicates'], 'duplicate')} merged, "  # type: ignore[arg-type]
+        f"{plural(len(skipped), 'file')} skipped ({report['seconds']} s)",
         "",
         f"Topics ({len(topics)}):",
         *(f"  {entry['count']:>7}  {entry['name']}" for entry in topics),

@@ -72,19 +72,20 @@ _SUBJECTS = {
         "Two rival mayors",
     ),
 }
+# Past tense reads right after singular and plural subjects alike.
 _PREDICATES = (
-    "draw record crowds",
-    "face an uncertain winter",
-    "get a surprising second chance",
-    "prepare for a busy spring",
-    "break a decades-old record",
-    "win over the sceptics",
-    "ask for patience",
-    "open their doors to visitors",
-    "count the cost of the storm",
-    "look for new volunteers",
-    "try something nobody expected",
-    "return after a long pause",
+    "drew record crowds",
+    "faced an uncertain winter",
+    "got a surprising second chance",
+    "prepared for a busy spring",
+    "broke a decades-old record",
+    "won over the sceptics",
+    "asked for patience",
+    "opened the doors to visitors",
+    "counted the cost of the storm",
+    "went looking for volunteers",
+    "tried something nobody expected",
+    "returned after a long pause",
 )
 _EXCERPTS = (
     "Residents say the change came faster than anyone had planned for.",

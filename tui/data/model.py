@@ -54,6 +54,8 @@ class Article:
     topics: tuple[str, ...] = ()
     images: tuple[ImageLink, ...] = ()
     related: tuple[RelatedItem, ...] = ()
+    related_total: int = 0
+    """How many related items the file lists; `related` keeps at most MAX_RELATED."""
     quality: int | None = None
     heat: int | None = None
     has_body: bool = False

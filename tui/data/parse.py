@@ -15,7 +15,7 @@ import yaml
 
 from tui.data.dates import parse_published
 from tui.data.model import Article, ImageLink, Provider, RelatedItem
-from tui.data.sanitize import clean_block, clean_line
+from tui.data.sanitize import clean_block, clean_line, yaml_printable
 
 MAX_FILE_BYTES = 8 * 1024 * 1024
 MAX_TOPICS = 64
@@ -76,7 +76,7 @@ def _line(value: object) -> str:
 
 
 def _url(value: object) -> str:
-    text = _text(value).strip()
+    text = value.strip() if isinstance(value, str) else ""
     # A URL with whitespace inside is not one; keep nothing rather than junk.
     return "" if any(ch.isspace() for ch in text) else clean_line(text)
 
@@ -162,6 +162,13 @@ def _related(value: object) -> tuple[RelatedItem, ...]:
     return tuple(items)
 
 
+def _count_related(value: object) -> int:
+    """Items with a title, beyond the MAX_RELATED kept (bounded by the file's size)."""
+    if not isinstance(value, list):
+        return 1 if isinstance(value, dict) and _line(value.get("title")) else 0
+    return sum(1 for item in value if isinstance(item, dict) and _text(item.get("title")).strip())
+
+
 def decode(data: bytes) -> str:
     """The file's text, or SkipFile saying why it has none."""
     if not data.strip():
@@ -188,7 +195,11 @@ def split_front_matter(text: str) -> tuple[str, str]:
 
 def _load_yaml(front: str) -> object:
     try:
-        return _YAML.load(front, Loader=_ArticleLoader)
+        try:
+            return _YAML.load(front, Loader=_ArticleLoader)
+        except yaml.reader.ReaderError:
+            # Control characters (a raw ESC in a title): show them, keep the article.
+            return _YAML.load(yaml_printable(front), Loader=_ArticleLoader)
     except yaml.constructor.ConstructorError as error:
         tag = f" ({error.problem.split()[-1]})" if error.problem else ""
         raise SkipFile(f"front matter uses a YAML tag that is not allowed{tag}") from None
@@ -230,6 +241,7 @@ def parse_article(data: bytes, path: str) -> Article:
         topics=_topics(fields.get("topics")),
         images=_images(fields.get("images")),
         related=_related(fields.get("related")),
+        related_total=_count_related(fields.get("related")),
         quality=_int(fields.get("quality")),
         heat=_int(fields.get("heat")),
         has_body=bool(body.strip()),

@@ -16,7 +16,10 @@ _C0_PICTURES = {code: chr(0x2400 + code) for code in range(0x20)}
 _C0_PICTURES[0x7F] = "\u2421"
 _C1_VISIBLE = {code: f"\\x{code:02x}" for code in range(0x80, 0xA0)}
 
-_MULTILINE_TABLE = {**_C0_PICTURES, **_C1_VISIBLE}
+# Bidirectional overrides would reorder the text around them on screen.
+_BIDI_VISIBLE = {code: f"\\u{code:04x}" for code in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))}
+
+_MULTILINE_TABLE = {**_C0_PICTURES, **_C1_VISIBLE, **_BIDI_VISIBLE}
 for _keep in ("\n", "\t"):
     del _MULTILINE_TABLE[ord(_keep)]
 _MULTILINE_TABLE[ord("\r")] = None
@@ -53,3 +56,22 @@ def clean_line(text: str) -> str:
 def clean_block(text: str) -> str:
     """A multi-line field: repaired, controls visible, line breaks kept."""
     return repair(text).translate(_MULTILINE_TABLE).strip()
+
+
+# YAML refuses these characters outright; a raw ESC in a title must not cost the article.
+_YAML_UNPRINTABLE = {
+    **{code: picture for code, picture in _C0_PICTURES.items() if code not in (0x09, 0x0A, 0x0D)},
+    0x7F: "\u2421",
+    **{code: visible for code, visible in _C1_VISIBLE.items() if code != 0x85},
+    0xFFFE: "\ufffd",
+    0xFFFF: "\ufffd",
+}
+
+
+def yaml_printable(text: str) -> str:
+    """`text` with every character YAML cannot read replaced by a visible stand-in.
+
+    Mojibake is repaired first, as raw C1 bytes are often half of a mis-decoded
+    character that the fixer can still put back together.
+    """
+    return repair(text).translate(_YAML_UNPRINTABLE)

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical
+from textual.containers import Grid, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
 KEYS: tuple[tuple[str, str], ...] = (
     ("tab / shift+tab", "Move between the panes"),
-    ("up / down, k / j", "Move in a list"),
-    ("pageup / pagedown, home / end", "Move by a page, to the first or last"),
-    ("enter", "Apply the topic (sidebar), read the article (list), open a related item"),
+    ("up / down, k / j", "Move in a list; scroll the article"),
+    ("pageup / pagedown", "Move by a page"),
+    ("home / end", "Go to the first or last"),
+    ("enter", "Show the topic (sidebar), read the article full-window (list), open a related item"),
+    ("escape", "Back from the full-window article to the list"),
     ("t", "Go to the topic sidebar"),
     ("1 … 9", "Show the n-th topic of the sidebar"),
     ("0", "Show all articles"),
@@ -29,9 +31,10 @@ class HelpScreen(ModalScreen[None]):
     ]
 
     def compose(self) -> ComposeResult:
-        width = max(len(key) for key, _ in KEYS)
-        lines = "\n".join(f"{key:>{width}}  {meaning}" for key, meaning in KEYS)
-        with Vertical(id="help-dialog"):
+        with VerticalScroll(id="help-dialog"):
             yield Static("Keys", id="help-title")
-            yield Static(lines, id="help-keys", markup=False)
+            with Grid(id="help-keys"):
+                for key, meaning in KEYS:
+                    yield Static(key, classes="help-key", markup=False)
+                    yield Static(meaning, classes="help-meaning", markup=False)
             yield Static("Press escape to close.", id="help-hint")

@@ -19,6 +19,7 @@ from tui.data.index import ArticleIndex
 from tui.data.loader import LoadError, LoadResult, load_directory
 from tui.data.model import Article
 from tui.data.urls import is_web_url
+from tui.data.wording import plural
 from tui.screens.help import HelpScreen
 from tui.screens.skipped import SkippedScreen
 from tui.widgets.article_detail import ArticleDetail
@@ -41,10 +42,14 @@ class LoadProgress(Message):
 class MainScreen(Screen[None]):
     """Owns the loaded index and which topic is shown; panes only display."""
 
+    # Escape is ours: it leaves the reading view and puts focus back on the list.
+    ESCAPE_TO_MINIMIZE = False
+
     BINDINGS: list[BindingType] = [
         Binding("t", "focus_topics", "Topics", id="newsdeck.topics"),
         Binding("o", "open_link", "Open link", id="newsdeck.open"),
         Binding("exclamation_mark", "show_skipped", "Skipped", id="newsdeck.skipped"),
+        Binding("escape", "back", "Back", id="newsdeck.back"),
         Binding("0", "topic(0)", "All articles", show=False, id="newsdeck.topic-0"),
         *(
             Binding(
@@ -142,15 +147,14 @@ class MainScreen(Screen[None]):
             topic = result.index.find_topic(self.initial_topic)
             if topic is None:
                 self.notify(
-                    f"No topic named “{self.initial_topic}”: showing all articles.",
+                    f"No topic named “{self.initial_topic}”: showing all articles. Press t to pick a topic.",
                     severity="warning",
                     markup=False,
                 )
         self.show_topic(topic)
         if result.skipped:
-            count = len(result.skipped)
             self.notify(
-                f"{count:,} file{'s' if count != 1 else ''} skipped: press ! to see which and why.",
+                f"{plural(len(result.skipped), 'file')} skipped: press ! to see which and why.",
                 title="Some files are not articles",
                 severity="warning",
                 markup=False,
@@ -191,15 +195,14 @@ class MainScreen(Screen[None]):
         if index is None or self.result is None:
             return
         shown = len(self.query_one(ArticleList).articles)
-        parts = [f"{self.topic_label}: {shown:,} article{'s' if shown != 1 else ''}"]
+        parts = [f"{self.topic_label}: {plural(shown, 'article')}"]
         if self.topic is not None:
             parts.append(f"of {len(index):,}")
         parts = [" ".join(parts)]
         if self.result.duplicates:
-            parts.append(f"{self.result.duplicates:,} duplicates merged")
+            parts.append(f"{plural(self.result.duplicates, 'duplicate')} merged")
         if self.result.skipped:
-            skipped = len(self.result.skipped)
-            parts.append(f"{skipped:,} file{'s' if skipped != 1 else ''} skipped (press !)")
+            parts.append(f"{plural(len(self.result.skipped), 'file')} skipped (press !)")
         self.query_one("#status", Static).update(" · ".join(parts))
 
     def show_article(self, article: Article | None) -> None:
@@ -208,11 +211,13 @@ class MainScreen(Screen[None]):
         topics = self.index.topics_of(article) if self.index and article else ()
         detail.show(article, topics)
         related = self.query_one(RelatedList)
-        related.show(article.related if article else ())
-        related.border_title = (
-            f"Related ({len(article.related)})" if article and article.related else "Related"
-        )
-        related.display = bool(article and article.related)
+        items = article.related if article else ()
+        related.show(items)
+        related.display = bool(items)
+        if article and article.related_total > len(items):
+            related.border_title = f"Related ({len(items):,} of {article.related_total:,})"
+        else:
+            related.border_title = f"Related ({len(items):,})"
 
     # Events from the panes ---------------------------------------------------
 
@@ -222,11 +227,16 @@ class MainScreen(Screen[None]):
 
     @on(ArticleList.Selected, "#articles")
     def on_article_selected(self) -> None:
+        """Enter on an article: read it with the whole window."""
+        if self.query_one(ArticleList).current is None:
+            return
+        self.maximized = self.query_one("#detail-pane")
         self.query_one(ArticleDetail).focus()
 
     @on(TopicSidebar.TopicChosen)
     def on_topic_chosen(self, event: TopicSidebar.TopicChosen) -> None:
         self.show_topic(event.topic)
+        self.query_one(ArticleList).focus()
 
     @on(RelatedList.Selected, "#related")
     def on_related_selected(self) -> None:
@@ -234,6 +244,8 @@ class MainScreen(Screen[None]):
         if item is None or self.index is None:
             return
         article = self.index.find_url(item.url)
+        if article is not None and self.maximized is not None:
+            self.minimize()
         if article is None:
             self.open_link(item.url)
             return
@@ -250,11 +262,27 @@ class MainScreen(Screen[None]):
     # Actions -----------------------------------------------------------------
 
     def action_focus_topics(self) -> None:
+        self.minimize()
         self.query_one(TopicSidebar).focus()
+
+    def action_back(self) -> None:
+        """Leave the reading view for the list."""
+        self.minimize()
+        self.query_one(ArticleList).focus()
+
+    def watch_maximized(self) -> None:
+        # "escape Back" belongs in the footer only while reading full-window.
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "back":
+            return self.maximized is not None
+        return True
 
     def action_topic(self, number: int) -> None:
         if self.index is None:
             return
+        self.minimize()
         sidebar = self.query_one(TopicSidebar)
         if number == 0:
             self.show_topic(None)

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from textual import work
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Label, Markdown, Static
@@ -20,6 +21,11 @@ _MAX_BODY_CHARS = 200_000
 
 class ArticleDetail(VerticalScroll, can_focus=True):
     """Title, provider, date, topics, excerpt, body, images and link."""
+
+    BINDINGS: list[BindingType] = [
+        Binding("j", "scroll_down", "Scroll down", show=False),
+        Binding("k", "scroll_up", "Scroll up", show=False),
+    ]
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)

@@ -5,14 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from rich.style import Style
-from rich.text import Text
 from textual.strip import Strip
 
-from tui.data.dates import format_local
 from tui.data.model import Article
+from tui.widgets.row_layout import headline_row
 from tui.widgets.virtual_list import VirtualList
-
-_DATE_WIDTH = 16
 
 
 class ArticleList(VirtualList):
@@ -39,17 +36,12 @@ class ArticleList(VirtualList):
 
     def render_row(self, row: int, width: int, style: Style) -> Strip:
         article = self.articles[row]
-        provider_width = max(8, min(22, width // 5))
-        date_width = _DATE_WIDTH if width >= 48 else 10
-        title_width = max(1, width - provider_width - date_width - 4)
-        title = Text(" " + article.title, no_wrap=True)
-        title.truncate(title_width + 1, overflow="ellipsis", pad=True)
-        provider = Text(article.provider.label, self.get_component_rich_style("article-list--provider"))
-        provider.truncate(provider_width, overflow="ellipsis", pad=True)
-        date = Text(
-            format_local(article.published)[:date_width] or "undated",
-            self.get_component_rich_style("article-list--date"),
+        line = headline_row(
+            article.title,
+            article.provider.label,
+            article.published,
+            width,
+            provider_style=self.part_style("article-list--provider"),
+            date_style=self.part_style("article-list--date"),
         )
-        date.truncate(date_width, overflow="ellipsis", pad=True)
-        line = Text.assemble(title, " ", provider, " ", date, " ")
         return self.text_strip(line, width, style)

@@ -67,15 +67,13 @@ class TopicSidebar(VirtualList):
         hint = str(row) if row <= 9 else " "
         counter = f"{count:,}"
         name_width = max(1, width - len(counter) - 4)
-        label = Text(
-            name, self.get_component_rich_style("topic-sidebar--active") if key == self.active else ""
-        )
+        label = Text(name, self.part_style("topic-sidebar--active") if key == self.active else "")
         label.truncate(name_width, overflow="ellipsis", pad=True)
         line = Text.assemble(
-            (hint, self.get_component_rich_style("topic-sidebar--key")),
+            (hint, self.part_style("topic-sidebar--key")),
             " ",
             label,
             " ",
-            (counter, self.get_component_rich_style("topic-sidebar--count")),
+            (counter, self.part_style("topic-sidebar--count")),
         )
         return self.text_strip(line, width, style)

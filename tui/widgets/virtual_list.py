@@ -113,7 +113,10 @@ class VirtualList(ScrollView, can_focus=True):
             self.post_message(self.Selected(self, self.cursor))
 
     async def _on_click(self, event: events.Click) -> None:
-        row = event.y + int(self.scroll_offset.y)
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return
+        row = offset.y + int(self.scroll_offset.y)
         if not 0 <= row < self._row_count:
             return
         if row == self.cursor and event.chain > 1:
@@ -127,18 +130,25 @@ class VirtualList(ScrollView, can_focus=True):
         row = y + int(self.scroll_offset.y)
         if not self._row_count:
             if y == 0 and self.empty_message:
-                message = Text(self.empty_message, style=self.get_component_rich_style("virtual-list--empty"))
+                message = Text(" " + self.empty_message, style=self.part_style("virtual-list--empty"))
                 message.truncate(width, overflow="ellipsis", pad=True)
                 return self.text_strip(message, width, base)
             return Strip.blank(width, base)
         if row >= self._row_count:
             return Strip.blank(width, base)
-        style = base
-        if row == self.cursor and self.has_focus_within:
-            style = base + self.get_component_rich_style("virtual-list--cursor")
-        elif row == self.cursor:
-            style = base + self.get_component_rich_style("virtual-list--cursor-blurred")
-        return self.render_row(row, width, style)
+        if row != self.cursor:
+            return self.render_row(row, width, base)
+        # The cursor's colours go on top of the row's own, so the whole row reads as one bar.
+        focused = self.has_focus_within
+        cursor = self.get_component_rich_style(
+            "virtual-list--cursor" if focused else "virtual-list--cursor-blurred"
+        )
+        strip = self.render_row(row, width, base)
+        return Strip(list(Segment.apply_style(strip, post_style=cursor)), strip.cell_length)
+
+    def part_style(self, component: str) -> Style:
+        """The style of a part of a row, on top of the row's own (cursor) background."""
+        return self.get_component_rich_style(component, partial=True)
 
     def text_strip(self, text: Text, width: int, style: Style) -> Strip:
         """One row of `text`, cut with an ellipsis or padded to `width`."""

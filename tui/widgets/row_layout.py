@@ -1,0 +1,33 @@
+"""The one-line "title · provider · date" row shared by the article and related lists."""
+
+from __future__ import annotations
+
+from rich.style import Style
+from rich.text import Text
+
+from tui.data.dates import format_local
+
+DATE_WIDTH = 16
+_NARROW = 48
+
+
+def headline_row(
+    title: str,
+    provider: str,
+    published: float | None,
+    width: int,
+    *,
+    provider_style: Style,
+    date_style: Style,
+) -> Text:
+    """Columns that line up from row to row: the title takes what is left."""
+    provider_width = max(8, min(22, width // 5))
+    date_width = DATE_WIDTH if width >= _NARROW else 10
+    title_width = max(1, width - provider_width - date_width - 3)
+    title_text = Text(" " + title, no_wrap=True)
+    title_text.truncate(title_width, overflow="ellipsis", pad=True)
+    provider_text = Text(provider, provider_style)
+    provider_text.truncate(provider_width, overflow="ellipsis", pad=True)
+    date_text = Text(format_local(published)[:date_width] or "undated", date_style)
+    date_text.truncate(date_width, overflow="ellipsis", pad=True)
+    return Text.assemble(title_text, " ", provider_text, " ", date_text, " ")
