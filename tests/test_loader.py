@@ -13,9 +13,9 @@ import pytest
 import yaml
 from conftest import ArticleWriter, article_text
 
-import tui.data.loader as loader_module
+import tui.data.parallel as parallel_module
 from tui.data.check import build_report, format_report
-from tui.data.loader import LoadError, LoadResult, load_directory, read_article_body
+from tui.data.loader import LoadError, LoadResult, load_directory, read_article_extras
 from tui.data.parse import MAX_FILE_BYTES
 
 SAFE_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -235,7 +235,7 @@ def test_unreadable_file_is_reported_and_the_rest_loads(
             raise PermissionError(errno.EACCES, "Permission denied", os.fspath(file))
         return builtins.open(file, *args, **kwargs)
 
-    monkeypatch.setattr(loader_module, "open", fake_open, raising=False)
+    monkeypatch.setattr(parallel_module, "open", fake_open, raising=False)
     result = load_directory(seed)
     assert paths(result) == ["a.md"]
     assert skipped_paths(result) == ["secret.md"]
@@ -265,7 +265,7 @@ def test_large_body_under_the_limit_is_loaded(write_article: ArticleWriter, seed
     article = result.index.articles[0]
     assert article.title == "Long read"
     assert article.has_body
-    assert read_article_body(seed, article).startswith("A paragraph of body text")
+    assert read_article_extras(seed, article).body.startswith("A paragraph of body text")
 
 
 def test_mixed_directory_reports_each_bad_file_with_its_reason(
@@ -342,7 +342,7 @@ def test_duplicates_keep_the_more_complete_copy(
     article = result.index.articles[0]
     assert article.title == "Complete copy"
     assert article.path == full_name
-    assert [item.title for item in article.related] == ["Background piece"]
+    assert [item.title for item in read_article_extras(seed, article).related] == ["Background piece"]
     assert len(article.images) == 1
     assert result.index.find_url(url) is article
     assert result.skipped == []
@@ -392,18 +392,18 @@ def test_same_title_different_urls_are_not_merged(write_article: ArticleWriter, 
     assert len(result.index) == 2
 
 
-def test_read_article_body_reads_from_the_file(write_article: ArticleWriter, seed: Path) -> None:
+def test_read_article_extras_reads_from_the_file(write_article: ArticleWriter, seed: Path) -> None:
     write_article(
         "with-body.md", article_text("Has body", url="https://n.example/1", body="\n# Title\n\nText.\n")
     )
     write_article("no-body.md", article_text("No body", url="https://n.example/2", body="\n \n"))
     result = load_directory(seed)
     by_title = {article.title: article for article in result.index.articles}
-    assert read_article_body(seed, by_title["Has body"]) == "# Title\n\nText."
+    assert read_article_extras(seed, by_title["Has body"]).body == "# Title\n\nText."
     assert not by_title["No body"].has_body
-    assert read_article_body(seed, by_title["No body"]) == ""
+    assert read_article_extras(seed, by_title["No body"]).body == ""
     (seed / "with-body.md").unlink()  # gone since loading: blank, no crash
-    assert read_article_body(seed, by_title["Has body"]) == ""
+    assert read_article_extras(seed, by_title["Has body"]).body == ""
 
 
 # --------------------------------------------------------------------------- the real corpus

@@ -14,7 +14,7 @@ import pytest
 from conftest import ArticleWriter, article_text
 
 from tui.data.dates import format_local
-from tui.data.loader import LoadResult, load_directory, read_article_body
+from tui.data.loader import LoadResult, load_directory, read_article_extras
 from tui.data.model import Article, Provider
 from tui.data.parse import MAX_TOPICS, SkipFile, parse_article
 
@@ -87,13 +87,13 @@ def test_well_formed_article_has_every_field(write_article: ArticleWriter, seed:
     assert [(image.url, image.width, image.height) for image in article.images] == [
         ("https://img.example/a.jpg", 640, 480)
     ]
-    assert [(item.title, item.url, item.provider.name) for item in article.related] == [
-        ("Earlier launch", "https://news.example/earlier", "Other Paper")
-    ]
-    assert format_local(article.related[0].published) == "2024-02-01 10:00"
+    assert [
+        (item.title, item.url, item.provider.name) for item in read_article_extras(seed, article).related
+    ] == [("Earlier launch", "https://news.example/earlier", "Other Paper")]
+    assert format_local(read_article_extras(seed, article).related[0].published) == "2024-02-01 10:00"
     assert (article.quality, article.heat) == (120, 7)
     assert article.has_body
-    assert read_article_body(seed, article) == "# Heading\n\nBody text."
+    assert read_article_extras(seed, article).body == "# Heading\n\nBody text."
 
 
 def test_parse_article_raises_skipfile_with_reason() -> None:
@@ -108,7 +108,7 @@ def test_utf8_bom_and_crlf_line_endings_parse(write_article: ArticleWriter, seed
     article = kept(write_article, seed, data)
     assert article.title == "Windows file"
     assert article.topics == ("Alpha", "Beta")
-    body = read_article_body(seed, article)
+    body = read_article_extras(seed, article).body
     assert body == "Line one\nLine two"
     assert "\r" not in body
 
@@ -244,9 +244,6 @@ def test_too_large_bytes_are_refused_before_parsing() -> None:
     "template",
     [
         pytest.param('title: !!python/object/apply:os.system ["touch {marker}"]', id="apply-title"),
-        pytest.param(
-            'title: fine\nrelated:\n  - !!python/object/apply:os.system ["touch {marker}"]', id="apply-nested"
-        ),
         pytest.param('title: fine\nx: !!python/object/new:os.system ["touch {marker}"]', id="new"),
         pytest.param(
             'title: fine\nx: !!python/object/apply:subprocess.call [["touch", "{marker}"]]', id="subprocess"
@@ -260,6 +257,22 @@ def test_object_constructing_tags_are_refused_and_never_run(
     marker = tmp_path / "pwned-marker"
     reason = skipped(write_article, seed, front(template.format(marker=marker)))
     assert "tag" in reason
+    assert not marker.exists()
+
+
+def test_object_constructing_tag_in_related_is_refused_when_shown(
+    write_article: ArticleWriter, seed: Path, tmp_path: Path
+) -> None:
+    # Related lists are read only when the article is shown; the tag is refused then.
+    marker = tmp_path / "pwned-marker"
+    article = kept(
+        write_article,
+        seed,
+        front("title: fine", "related:", f'  - !!python/object/apply:os.system ["touch {marker}"]'),
+    )
+    extras = read_article_extras(seed, article)
+    assert extras.related == ()
+    assert "tag" in extras.problem
     assert not marker.exists()
 
 
@@ -299,7 +312,7 @@ def test_alias_bomb_in_topics_and_related_keeps_them_bounded(
     assert article.title == "Survived the bomb"
     assert len(article.topics) <= MAX_TOPICS
     assert set(article.topics) <= {f"lol{i}" for i in range(9)}
-    assert article.related == ()
+    assert read_article_extras(seed, article).related == ()
     assert article.images == ()
     assert article.provider == Provider()
     assert article.excerpt == ""
@@ -398,7 +411,7 @@ def test_related_images_provider_of_wrong_type_keep_the_article(
     content = front('title: "Odd fields"', 'related: "text"', "images: 5", "provider: [1, 2]")
     article = kept(write_article, seed, content)
     assert article.title == "Odd fields"
-    assert article.related == ()
+    assert read_article_extras(seed, article).related == ()
     assert article.images == ()
     assert article.provider == Provider()
     assert article.provider.label == "Unknown provider"
@@ -429,7 +442,10 @@ def test_field_of_wrong_type_is_empty_and_article_kept(
 ) -> None:
     article = kept(write_article, seed, front('title: "Still here"', line))
     assert article.title == "Still here"
-    assert getattr(article, attribute) == expected
+    if attribute == "related":
+        assert read_article_extras(seed, article).related == expected
+    else:
+        assert getattr(article, attribute) == expected
 
 
 def test_related_skips_bad_entries_but_keeps_good_ones(write_article: ArticleWriter, seed: Path) -> None:
@@ -444,9 +460,9 @@ def test_related_skips_bad_entries_but_keeps_good_ones(write_article: ArticleWri
         "  - 42",
     )
     article = kept(write_article, seed, content)
-    assert [(item.title, item.url, item.published) for item in article.related] == [
-        ("Good one", "https://web.example/good", None)
-    ]
+    assert [
+        (item.title, item.url, item.published) for item in read_article_extras(seed, article).related
+    ] == [("Good one", "https://web.example/good", None)]
 
 
 def test_non_web_urls_are_kept_as_data(write_article: ArticleWriter, seed: Path) -> None:
@@ -464,7 +480,7 @@ def test_non_web_urls_are_kept_as_data(write_article: ArticleWriter, seed: Path)
     assert article.original_url == "javascript:alert(1)"
     assert article.web_url == "file:///etc/passwd"
     assert article.images[0].url == "data:image/png;base64,AAAA"
-    assert article.related[0].url == "ftp://files.example/x"
+    assert read_article_extras(seed, article).related[0].url == "ftp://files.example/x"
 
 
 # --------------------------------------------------------------------------- dates
@@ -572,7 +588,7 @@ def test_raw_escape_bytes_in_body_become_visible(write_article: ArticleWriter, s
     article = kept(
         write_article, seed, article_text("Body with escapes", body="Text \x1b[31mred\x1b[0m\x07\n")
     )
-    body = read_article_body(seed, article)
+    body = read_article_extras(seed, article).body
     assert body == "Text ␛[31mred␛[0m␇"
     assert "\x1b" not in body
 

@@ -33,14 +33,17 @@ class NewsDeckApp(App[None]):
         Binding("question_mark", "help", "Help", id="newsdeck.help"),
     ]
 
-    def __init__(self, directory: Path | None = None, topic: str | None = None) -> None:
+    def __init__(
+        self, directory: Path | None = None, topic: str | None = None, *, use_cache: bool = True
+    ) -> None:
         super().__init__()
         self.directory = directory
         self.topic = topic
+        self.use_cache = use_cache
         self._demo_directory: Path | None = None
 
     def on_mount(self) -> None:
-        self.push_screen(MainScreen(self.directory, self.topic))
+        self.push_screen(MainScreen(self.directory, self.topic, use_cache=self.use_cache))
 
     def set_demo_directory(self, directory: Path) -> None:
         self._demo_directory = directory

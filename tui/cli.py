@@ -34,6 +34,9 @@ def _reader_parser() -> argparse.ArgumentParser:
         help="folder of article files (.md, .markdown, .txt), read with its sub-folders",
     )
     parser.add_argument("--topic", metavar="NAME", help="open filtered to this topic")
+    parser.add_argument(
+        "--no-cache", action="store_true", help="read every file again; neither use nor update the cache"
+    )
     parser.add_argument("--version", action="version", version=f"newsdeck {__version__}")
     return parser
 
@@ -45,6 +48,9 @@ def _check_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("directory", metavar="DIR", help="seed directory of articles")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument(
+        "--no-cache", action="store_true", help="read every file again; neither use nor update the cache"
+    )
     return parser
 
 
@@ -58,9 +64,11 @@ def run_check(arguments: Sequence[str]) -> int:
 
     options = _check_parser().parse_args(arguments)
     try:
-        result = load_directory(options.directory)
+        result = load_directory(options.directory, use_cache=not options.no_cache)
     except LoadError as error:
         return _error(str(error))
+    for notice in result.notices:
+        print(f"newsdeck: {notice}", file=sys.stderr)
     report = build_report(result)
     text = json.dumps(report, ensure_ascii=False, indent=2) if options.json else format_report(report)
     try:
@@ -83,7 +91,11 @@ def run_reader(arguments: Sequence[str]) -> int:
 
     from tui.app import NewsDeckApp
 
-    app = NewsDeckApp(directory=Path(directory).expanduser() if directory else None, topic=options.topic)
+    app = NewsDeckApp(
+        directory=Path(directory).expanduser() if directory else None,
+        topic=options.topic,
+        use_cache=not options.no_cache,
+    )
     app.run()
     return app.return_code or 0
 

@@ -6,6 +6,7 @@ articles, so switching topic costs the same at 100 or 100,000 articles.
 
 from __future__ import annotations
 
+from array import array
 from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -80,25 +81,37 @@ class ArticleIndex:
         self._position = {article.path: position for position, article in enumerate(self.articles)}
 
         aliases = {alias: topic_key(name) for alias, name in metadata.topic_names.items()}
-        spellings: dict[str, Counter[str]] = {}
+        # Articles repeat a few hundred topic spellings; resolve each spelling once.
+        resolved: dict[str, str] = {}
+        spellings: dict[tuple[str, str], int] = {}
         self._article_topics: list[tuple[str, ...]] = []
-        self._topic_positions: dict[str, list[int]] = {}
+        # Positions as 4-byte arrays: a list would spend 36 bytes per entry.
+        self._topic_positions: dict[str, array[int]] = {}
+        shared_keys: dict[tuple[str, ...], tuple[str, ...]] = {}
         for position, article in enumerate(self.articles):
             keys: dict[str, None] = {}
             for name in article.topics:
-                key = aliases.get(topic_key(name), topic_key(name))
-                keys.setdefault(key)
-                spellings.setdefault(key, Counter())[name] += 1
+                key = resolved.get(name)
+                if key is None:
+                    key = resolved[name] = aliases.get(topic_key(name), topic_key(name))
+                keys[key] = None
+                spellings[key, name] = spellings.get((key, name), 0) + 1
             for key in keys:
-                self._topic_positions.setdefault(key, []).append(position)
-            self._article_topics.append(tuple(keys))
+                positions = self._topic_positions.get(key)
+                if positions is None:
+                    positions = self._topic_positions[key] = array("I")
+                positions.append(position)
+            article_keys = tuple(keys)
+            self._article_topics.append(shared_keys.setdefault(article_keys, article_keys))
 
-        self._topic_names: dict[str, str] = {}
-        for key, counter in spellings.items():
-            defined = metadata.topic_names.get(key)
-            # Ties between spellings go to the alphabetically first, so the
-            # name shown does not depend on file order.
-            self._topic_names[key] = defined or min(counter, key=lambda name: (-counter[name], name))
+        # The most used spelling names a topic; ties go to the alphabetically
+        # first, so the name shown does not depend on file order.
+        best: dict[str, tuple[int, str]] = {}
+        for (key, name), count in spellings.items():
+            current = best.get(key)
+            if current is None or (-count, name) < (-current[0], current[1]):
+                best[key] = (count, name)
+        self._topic_names = {key: metadata.topic_names.get(key) or name for key, (_, name) in best.items()}
         self._aliases = {**aliases, **{key: key for key in self._topic_names}}
         self.topics = _ranked(
             {key: len(positions) for key, positions in self._topic_positions.items()},
@@ -107,10 +120,10 @@ class ArticleIndex:
 
         provider_counts: Counter[str] = Counter()
         provider_names: dict[str, str] = {}
-        for article in self.articles:
-            label = article.provider.label
+        for provider, count in Counter(article.provider for article in self.articles).items():
+            label = provider.label
             key = label.casefold()
-            provider_counts[key] += 1
+            provider_counts[key] += count
             provider_names.setdefault(key, label)
         self.providers = _ranked(dict(provider_counts), provider_names)
 
@@ -127,7 +140,7 @@ class ArticleIndex:
         """All articles, or those of the topic with key `topic`."""
         if topic is None:
             return ArticleView(self.articles)
-        return ArticleView(self.articles, self._topic_positions.get(topic, []))
+        return ArticleView(self.articles, self._topic_positions.get(topic, array("I")))
 
     def topic_name(self, key: str) -> str:
         return self._topic_names.get(key, key)

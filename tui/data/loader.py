@@ -1,26 +1,31 @@
-"""Loading a seed directory: find files, parse them, merge duplicates, index.
+"""Loading a seed directory: find files, reuse or parse them, merge duplicates, index.
 
 The app (in a worker thread) and `newsdeck check` both call
-`load_directory`, so they always agree on what a directory holds.
+`load_directory`, so they always agree on what a directory holds. Unchanged
+files come from the cache; the rest are parsed on every core. While that
+goes on, `on_snapshot` receives partial results so the list can show the
+first articles long before the last file is read.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tui.data.cache import ArticleCache, CacheUnavailable, FileResult
 from tui.data.index import ArticleIndex
-from tui.data.metadata import Metadata, load_metadata
-from tui.data.model import Article, Provider
-from tui.data.parse import MAX_FILE_BYTES, SkipFile, parse_article
-from tui.data.scan import FoundFile, iter_article_files
+from tui.data.metadata import load_metadata
+from tui.data.model import Article
+from tui.data.parallel import parse_files
+from tui.data.parse import MAX_FILE_BYTES, ArticleExtras, read_extras
+from tui.data.records import Decoder
+from tui.data.scan import iter_article_files
 
 Progress = Callable[[int, int], None]
-"""Called with (files parsed, files found) as loading goes on."""
+"""Called with (files done, files found) as loading goes on."""
 
 
 class LoadError(Exception):
@@ -40,6 +45,15 @@ class LoadResult:
     skipped: list[SkippedFile] = field(default_factory=list)
     duplicates: int = 0
     seconds: float = 0.0
+    complete: bool = True
+    """False for the partial results handed out while loading goes on."""
+    files: int = 0
+    from_cache: int = 0
+    notices: list[str] = field(default_factory=list)
+    """Things the user should know that are not about one file (the cache)."""
+
+
+Snapshot = Callable[[LoadResult], None]
 
 
 def check_directory(root: Path) -> None:
@@ -57,30 +71,12 @@ def check_directory(root: Path) -> None:
         raise LoadError(f"cannot read directory {root}: {error.strerror or error}") from None
 
 
-def _read(found: FoundFile) -> bytes:
-    if found.size > MAX_FILE_BYTES:
-        # Judged from the size alone so a huge file is never read into memory.
-        raise SkipFile(
-            f"file too large ({found.size / 1_048_576:.1f} MB; the limit is {MAX_FILE_BYTES // 1_048_576} MB)"
-        )
-    try:
-        with open(found.path, "rb") as handle:
-            return handle.read(MAX_FILE_BYTES + 1)
-    except OSError as error:
-        raise SkipFile(f"could not be read: {error.strerror or error}") from None
-
-
-def _with_known_provider(article: Article, metadata: Metadata) -> Article:
-    provider = article.provider
-    name = provider.name or metadata.provider_names.get(provider.domain.lower(), "")
-    domain = provider.domain or metadata.provider_domains.get(provider.name.casefold(), "")
-    if (name, domain) == (provider.name, provider.domain):
-        return article
-    return dataclasses.replace(article, provider=Provider(name, domain))
-
-
 def merge_duplicates(articles: list[Article]) -> tuple[list[Article], int]:
-    """One article per URL, keeping the most complete copy (first file on ties)."""
+    """One article per URL: the most complete copy, then the first path.
+
+    Decided by content and path alone, never by arrival order, so parallel
+    and serial loading keep the same copy.
+    """
     kept: dict[str, Article] = {}
     unique: list[Article] = []
     for article in articles:
@@ -89,10 +85,54 @@ def merge_duplicates(articles: list[Article]) -> tuple[list[Article], int]:
             unique.append(article)
             continue
         best = kept.get(url)
-        if best is None or article.completeness > best.completeness:
+        if best is None or (article.completeness, best.path) > (best.completeness, article.path):
             kept[url] = article
     merged = unique + list(kept.values())
     return merged, len(articles) - len(merged)
+
+
+class _Schedule:
+    """When to hand out a partial result: soon at first, then as the count grows.
+
+    Each snapshot re-indexes everything read so far, so they are spaced out
+    geometrically: all of them together cost about one more full index.
+    """
+
+    FIRST_AFTER_SECONDS = 0.2
+    GROWTH = 1.6
+    MIN_GAP_SECONDS = 0.5
+    MAX_GAP_SECONDS = 3.0
+
+    def __init__(self) -> None:
+        self.started = time.perf_counter()
+        self.last_time = 0.0
+        self.last_count = 0
+
+    def due(self, count: int) -> bool:
+        now = time.perf_counter()
+        if count <= self.last_count:
+            return False
+        if self.last_count == 0:
+            due = now - self.started >= self.FIRST_AFTER_SECONDS
+        else:
+            gap = now - self.last_time
+            due = gap >= self.MAX_GAP_SECONDS or (
+                gap >= self.MIN_GAP_SECONDS and count >= self.last_count * self.GROWTH
+            )
+        if due:
+            self.last_time, self.last_count = now, count
+        return due
+
+
+def _open_cache(root: Path, notices: list[str]) -> ArticleCache | None:
+    try:
+        cache = ArticleCache.open(root)
+    except CacheUnavailable as error:
+        notices.append(f"Loading without the article cache: {error}.")
+        return None
+    if cache.notice:
+        notices.append(cache.notice)
+    return cache
 
 
 def load_directory(
@@ -100,50 +140,99 @@ def load_directory(
     *,
     progress: Progress | None = None,
     cancelled: Callable[[], bool] = lambda: False,
+    use_cache: bool = True,
+    workers: int | None = None,
+    on_snapshot: Snapshot | None = None,
 ) -> LoadResult:
     """Read every article below `root`; files that are not articles are reported."""
     started = time.perf_counter()
     root_path = Path(root).expanduser()
     check_directory(root_path)
     skipped: list[SkippedFile] = []
+    notices: list[str] = []
 
     def skip(path: str, reason: str) -> None:
         skipped.append(SkippedFile(path, reason))
 
     metadata = load_metadata(root_path)
     files = list(iter_article_files(root_path, skip, cancelled))
-    articles: list[Article] = []
-    report_every = max(1, len(files) // 100)
-    for done, found in enumerate(files, start=1):
-        if cancelled():
-            break
+    cache = _open_cache(root_path, notices) if use_cache else None
+    cached = {}
+    if cache is not None:
         try:
-            article = parse_article(_read(found), found.relative)
-        except SkipFile as error:
-            skip(found.relative, error.reason)
+            cached = cache.entries()
+        except CacheUnavailable as error:
+            notices.append(f"Loading without the article cache: {error}.")
+            cache = None
+
+    decoder = Decoder(metadata)
+    articles: list[Article] = []
+    misses = []
+    for found in files:
+        hit = cached.get(found.relative)
+        if hit is None or (hit.size, hit.mtime_ns) != (found.size, found.mtime_ns):
+            misses.append(found)
+        elif hit.payload is not None:
+            articles.append(decoder.decode(found.relative, hit.payload))
         else:
-            articles.append(_with_known_provider(article, metadata))
-        if progress is not None and (done % report_every == 0 or done == len(files)):
+            skip(found.relative, hit.skip_reason or "skipped")
+    from_cache = len(files) - len(misses)
+
+    def result(complete: bool) -> LoadResult:
+        unique, duplicates = merge_duplicates(articles)
+        return LoadResult(
+            root=root_path,
+            index=ArticleIndex(unique, metadata),
+            skipped=sorted(skipped, key=lambda item: item.path),
+            duplicates=duplicates,
+            seconds=time.perf_counter() - started,
+            complete=complete,
+            files=len(files),
+            from_cache=from_cache,
+            notices=list(notices),
+        )
+
+    schedule = _Schedule()
+    if on_snapshot is not None and articles and misses:
+        on_snapshot(result(complete=False))
+        schedule.last_time, schedule.last_count = time.perf_counter(), len(articles)
+    done = from_cache
+    if progress is not None:
+        progress(done, len(files))
+    fresh: list[FileResult] = []
+    for chunk in parse_files(misses, workers=workers, cancelled=cancelled):
+        for parsed in chunk:
+            found = parsed.found
+            fresh.append(
+                FileResult(found.relative, found.size, found.mtime_ns, parsed.payload, parsed.skip_reason)
+            )
+            if parsed.payload is not None:
+                articles.append(decoder.decode(found.relative, parsed.payload))
+            else:
+                skip(found.relative, parsed.skip_reason or "skipped")
+        done += len(chunk)
+        if progress is not None:
             progress(done, len(files))
-    articles, duplicates = merge_duplicates(articles)
-    skipped.sort(key=lambda item: item.path)
-    return LoadResult(
-        root=root_path,
-        index=ArticleIndex(articles, metadata),
-        skipped=skipped,
-        duplicates=duplicates,
-        seconds=time.perf_counter() - started,
-    )
+        if on_snapshot is not None and done < len(files) and schedule.due(len(articles)):
+            on_snapshot(result(complete=False))
+
+    if cache is not None:
+        if not cancelled():
+            deleted = cached.keys() - {found.relative for found in files}
+            try:
+                cache.update(fresh, deleted)
+            except CacheUnavailable as error:
+                notices.append(f"The article cache was not updated: {error}.")
+        cache.close()
+    return result(complete=not cancelled())
 
 
-def read_article_body(root: Path, article: Article) -> str:
-    """The article's Markdown body, read from its file now (bodies are not kept)."""
-    from tui.data.parse import read_body
-
-    if not article.has_body:
-        return ""
+def read_article_extras(root: Path, article: Article) -> ArticleExtras:
+    """The article's body and related items, read from its file now."""
+    if not article.has_body and not article.related_size:
+        return ArticleExtras()
     try:
         with open(root / article.path, "rb") as handle:
-            return read_body(handle.read(MAX_FILE_BYTES + 1))
-    except OSError:
-        return ""
+            return read_extras(handle.read(MAX_FILE_BYTES + 1))
+    except OSError as error:
+        return ArticleExtras(problem=f"the file could not be read again: {error.strerror or error}")

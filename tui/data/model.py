@@ -40,8 +40,9 @@ class Article:
     """One article, as read from one file.
 
     `published` is a UTC POSIX timestamp so sorting never compares mixed
-    naive and aware datetimes. The Markdown body is not held here (bodies
-    can be large); `has_body` says whether reading it is worthwhile.
+    naive and aware datetimes. The Markdown body and the `related` list are
+    not held here (they are most of a file's size); `parse.read_extras`
+    reads them when an article is shown.
     """
 
     path: str
@@ -53,9 +54,8 @@ class Article:
     provider: Provider = Provider()
     topics: tuple[str, ...] = ()
     images: tuple[ImageLink, ...] = ()
-    related: tuple[RelatedItem, ...] = ()
-    related_total: int = 0
-    """How many related items the file lists; `related` keeps at most MAX_RELATED."""
+    related_size: int = 0
+    """Characters of the file's `related` list: read on demand, never held here."""
     quality: int | None = None
     heat: int | None = None
     has_body: bool = False
@@ -77,7 +77,7 @@ class Article:
             self.provider.domain,
             self.topics,
             self.images,
-            self.related,
+            self.related_size,
             self.has_body,
         )
-        return sum(1 for field in fields if field), len(self.related)
+        return sum(1 for field in fields if field), self.related_size

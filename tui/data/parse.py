@@ -8,7 +8,9 @@ up (alias bombs, giant lists) costs no more than its own size.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 import frontmatter
 import yaml
@@ -193,6 +195,27 @@ def split_front_matter(text: str) -> tuple[str, str]:
     return front, body
 
 
+# A top-level key ends where the next line starts at column 0 with something
+# other than a sequence dash, a comment or white space.
+_NEXT_TOP_LEVEL_LINE = re.compile(r"\n(?=[^\s#-])")
+_LAZY_KEYS = ("related", "secured")
+
+
+def cut_top_level(front: str, key: str) -> tuple[str, str | None]:
+    """(`front` without the top-level `key:` block, that block) — or (`front`, None).
+
+    The long `related` list is most of a file's bytes and the list view never
+    needs it, so loading skips it and the detail view parses it on demand.
+    """
+    marker = f"\n{key}:"
+    start = front.find(marker)
+    if start < 0:
+        return front, None
+    match = _NEXT_TOP_LEVEL_LINE.search(front, start + len(marker))
+    end = match.start() if match else len(front)
+    return front[:start] + front[end:], front[start + 1 : end]
+
+
 def _load_yaml(front: str) -> object:
     try:
         try:
@@ -217,7 +240,15 @@ def parse_article(data: bytes, path: str) -> Article:
             f"file too large ({len(data) / 1_048_576:.1f} MB; the limit is {MAX_FILE_BYTES // 1_048_576} MB)"
         )
     front, body = split_front_matter(decode(data))
-    fields = _load_yaml(front)
+    lean, related = cut_top_level(front, "related")
+    lean = cut_top_level(lean, "secured")[0]
+    try:
+        fields = _load_yaml(lean)
+    except SkipFile:
+        if lean is front:
+            raise
+        # Whatever went wrong is reported as the whole front matter has it.
+        fields = _load_yaml(front)
     if fields is None:
         raise SkipFile("front matter is empty")
     if not isinstance(fields, dict):
@@ -240,21 +271,41 @@ def parse_article(data: bytes, path: str) -> Article:
         provider=_provider(fields.get("provider")),
         topics=_topics(fields.get("topics")),
         images=_images(fields.get("images")),
-        related=_related(fields.get("related")),
-        related_total=_count_related(fields.get("related")),
+        related_size=len(related or ""),
         quality=_int(fields.get("quality")),
         heat=_int(fields.get("heat")),
         has_body=bool(body.strip()),
     )
 
 
-def read_body(data: bytes) -> str:
-    """The Markdown body of a file, made safe to show; blank when it has none."""
+@dataclass(frozen=True, slots=True)
+class ArticleExtras:
+    """What the detail view reads from the file on demand."""
+
+    body: str = ""
+    related: tuple[RelatedItem, ...] = ()
+    related_total: int = 0
+    problem: str = ""
+    """Why the related items could not be read, if they could not."""
+
+
+def read_extras(data: bytes) -> ArticleExtras:
+    """The body and related items of a file, made safe to show."""
     try:
-        _, body = split_front_matter(decode(data))
-    except SkipFile:
-        return ""
-    return clean_block(body)
+        front, body = split_front_matter(decode(data))
+    except SkipFile as error:
+        return ArticleExtras(problem=error.reason)
+    related_text = cut_top_level(front, "related")[1]
+    if related_text is None:
+        return ArticleExtras(body=clean_block(body))
+    try:
+        fields = _load_yaml(related_text)
+    except SkipFile as error:
+        return ArticleExtras(
+            body=clean_block(body), problem=f"related items could not be read: {error.reason}"
+        )
+    value = fields.get("related") if isinstance(fields, dict) else None
+    return ArticleExtras(body=clean_block(body), related=_related(value), related_total=_count_related(value))
 
 
 def iter_yaml_mappings(text: str) -> Iterator[dict[object, object]]:

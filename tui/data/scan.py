@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
 ARTICLE_SUFFIXES = frozenset({".md", ".markdown", ".txt"})
 METADATA_FOLDER = "_data"
@@ -18,10 +17,7 @@ class FoundFile:
     relative: str
     """POSIX path relative to the seed directory: how the user knows the file."""
     size: int
-
-
-def _relative(root: str, path: str) -> str:
-    return Path(os.path.relpath(path, root)).as_posix()
+    mtime_ns: int
 
 
 def iter_article_files(
@@ -39,18 +35,19 @@ def iter_article_files(
     top_stat = os.stat(top)
     seen_dirs = {(top_stat.st_dev, top_stat.st_ino)}
     seen_files: set[tuple[int, int]] = set()
-    stack = [top]
+    # (absolute folder, its path relative to the root with a trailing "/")
+    stack = [(top, "")]
     while stack:
         if cancelled():
             return
-        folder = stack.pop()
+        folder, prefix = stack.pop()
         try:
             with os.scandir(folder) as listing:
                 entries = sorted(listing, key=lambda entry: entry.name)
         except OSError as error:
-            on_skip(_relative(top, folder) + "/", f"folder could not be read: {error.strerror or error}")
+            on_skip(prefix or "./", f"folder could not be read: {error.strerror or error}")
             continue
-        subfolders: list[str] = []
+        subfolders: list[tuple[str, str]] = []
         for entry in entries:
             if entry.name.startswith("."):
                 continue
@@ -60,7 +57,7 @@ def iter_article_files(
                 info = entry.stat() if is_dir or suffix in ARTICLE_SUFFIXES else None
             except OSError as error:
                 if suffix in ARTICLE_SUFFIXES:
-                    on_skip(_relative(top, entry.path), f"could not be read: {error.strerror or error}")
+                    on_skip(prefix + entry.name, f"could not be read: {error.strerror or error}")
                 continue
             if info is None:
                 continue
@@ -70,9 +67,9 @@ def iter_article_files(
                     continue
                 if identity not in seen_dirs:
                     seen_dirs.add(identity)
-                    subfolders.append(entry.path)
+                    subfolders.append((entry.path, f"{prefix}{entry.name}/"))
             elif entry.is_file() and identity not in seen_files:
                 seen_files.add(identity)
-                yield FoundFile(entry.path, _relative(top, entry.path), info.st_size)
+                yield FoundFile(entry.path, prefix + entry.name, info.st_size, info.st_mtime_ns)
         # Reversed so the stack pops folders in name order.
         stack.extend(reversed(subfolders))

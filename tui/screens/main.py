@@ -39,6 +39,17 @@ class LoadProgress(Message):
         return isinstance(message, LoadProgress)
 
 
+class LoadSnapshot(Message):
+    """Articles read so far, while loading goes on."""
+
+    def __init__(self, result: LoadResult) -> None:
+        super().__init__()
+        self.result = result
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, LoadSnapshot)
+
+
 class MainScreen(Screen[None]):
     """Owns the loaded index and which topic is shown; panes only display."""
 
@@ -59,10 +70,12 @@ class MainScreen(Screen[None]):
         ),
     ]
 
-    def __init__(self, directory: Path | None, topic: str | None = None) -> None:
+    def __init__(self, directory: Path | None, topic: str | None = None, *, use_cache: bool = True) -> None:
         super().__init__()
         self.directory = directory
         self.initial_topic = topic
+        self.use_cache = use_cache
+        self.progress: tuple[int, int] | None = None
         self.result: LoadResult | None = None
         self.topic: str | None = None
         self.load_error: str | None = None
@@ -109,13 +122,20 @@ class MainScreen(Screen[None]):
                 directory,
                 progress=lambda done, total: self.post_message(LoadProgress(done, total)),
                 cancelled=lambda: worker.is_cancelled,
+                use_cache=self.use_cache and self.directory is not None,
+                on_snapshot=lambda partial: self.post_message(LoadSnapshot(partial)),
             )
         except LoadError as error:
             return f"Cannot open {error}"
 
     def on_load_progress(self, message: LoadProgress) -> None:
         self.query_one(ProgressBar).update(total=message.total, progress=message.done)
-        self.query_one("#status", Static).update(f"Loading… {message.done:,} of {message.total:,} files")
+        self.progress = (message.done, message.total)
+        self.update_status()
+
+    def on_load_snapshot(self, message: LoadSnapshot) -> None:
+        if self.result is None or not self.result.complete:
+            self.apply(message.result)
 
     @on(Worker.StateChanged)
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
@@ -132,6 +152,7 @@ class MainScreen(Screen[None]):
 
     def failed(self, message: str) -> None:
         self.load_error = message
+        self.progress = None
         self.add_class("-loaded")
         self.query_one(ArticleList).set_empty_message(message)
         self.query_one(TopicSidebar).set_empty_message("No topics")
@@ -139,19 +160,9 @@ class MainScreen(Screen[None]):
         self.notify(message, title="newsdeck", severity="error", markup=False, timeout=10)
 
     def loaded(self, result: LoadResult) -> None:
-        self.result = result
+        self.progress = None
         self.add_class("-loaded")
-        self.query_one(TopicSidebar).show(result.index.topics, len(result.index))
-        topic = None
-        if self.initial_topic:
-            topic = result.index.find_topic(self.initial_topic)
-            if topic is None:
-                self.notify(
-                    f"No topic named “{self.initial_topic}”: showing all articles. Press t to pick a topic.",
-                    severity="warning",
-                    markup=False,
-                )
-        self.show_topic(topic)
+        self.apply(result)
         if result.skipped:
             self.notify(
                 f"{plural(len(result.skipped), 'file')} skipped: press ! to see which and why.",
@@ -159,21 +170,53 @@ class MainScreen(Screen[None]):
                 severity="warning",
                 markup=False,
             )
+        for notice in result.notices:
+            self.notify(notice, title="Article cache", severity="warning", markup=False, timeout=8)
+
+    def apply(self, result: LoadResult) -> None:
+        """Show a (partial or final) result, keeping the reader where they were."""
+        first = self.result is None
+        self.result = result
+        self.query_one(TopicSidebar).show(result.index.topics, len(result.index))
+        if not first:
+            self.show_topic(self.topic, self.query_one(ArticleList).current, keep_place=True)
+            return
+        topic = None
+        if self.initial_topic:
+            topic = result.index.find_topic(self.initial_topic)
+            if topic is None and result.complete:
+                self.notify(
+                    f"No topic named “{self.initial_topic}”: showing all articles. Press t to pick a topic.",
+                    severity="warning",
+                    markup=False,
+                )
+        if topic is None and not result.complete and self.initial_topic:
+            # The topic may be in files not read yet: ask again with the next result.
+            self.result = None
+            self.query_one(TopicSidebar).show(result.index.topics, len(result.index))
+            return
+        self.show_topic(topic)
 
     # State -------------------------------------------------------------------
 
-    def show_topic(self, topic: str | None, article: Article | None = None) -> None:
-        """Show one topic (None: all articles), optionally with `article` highlighted."""
+    def show_topic(
+        self, topic: str | None, article: Article | None = None, *, keep_place: bool = False
+    ) -> None:
+        """Show one topic (None: all articles), optionally with `article` highlighted.
+
+        With `keep_place` (new articles arrived while loading), the list stays
+        at the top unless the reader had moved, then follows their article.
+        """
         index = self.index
         if index is None:
             return
         self.topic = topic
         view = index.view(topic)
+        articles = self.query_one(ArticleList)
         row = 0
-        if article is not None:
+        if article is not None and not (keep_place and articles.cursor == 0):
             position = index.position_of(article)
             row = (view.row_of(position) if position is not None else None) or 0
-        articles = self.query_one(ArticleList)
         articles.set_empty_message(
             "No articles in this topic." if topic else "No articles in this directory."
         )
@@ -192,7 +235,11 @@ class MainScreen(Screen[None]):
 
     def update_status(self) -> None:
         index = self.index
+        loading = (
+            f"Loading… {self.progress[0]:,} of {plural(self.progress[1], 'file')}" if self.progress else ""
+        )
         if index is None or self.result is None:
+            self.query_one("#status", Static).update(loading or "Loading…")
             return
         shown = len(self.query_one(ArticleList).articles)
         parts = [f"{self.topic_label}: {plural(shown, 'article')}"]
@@ -203,6 +250,8 @@ class MainScreen(Screen[None]):
             parts.append(f"{plural(self.result.duplicates, 'duplicate')} merged")
         if self.result.skipped:
             parts.append(f"{plural(len(self.result.skipped), 'file')} skipped (press !)")
+        if loading:
+            parts.insert(0, loading)
         self.query_one("#status", Static).update(" · ".join(parts))
 
     def show_article(self, article: Article | None) -> None:
@@ -211,19 +260,32 @@ class MainScreen(Screen[None]):
         topics = self.index.topics_of(article) if self.index and article else ()
         detail.show(article, topics)
         related = self.query_one(RelatedList)
-        items = article.related if article else ()
-        related.show(items)
-        related.display = bool(items)
-        if article and article.related_total > len(items):
-            related.border_title = f"Related ({len(items):,} of {article.related_total:,})"
+        related.show(())
+        related.display = False
+
+    @on(ArticleDetail.ExtrasLoaded)
+    def on_extras_loaded(self, message: ArticleDetail.ExtrasLoaded) -> None:
+        """The related items arrive after the article is shown: they are read on demand."""
+        if message.article is not self.query_one(ArticleDetail).article:
+            return
+        extras = message.extras
+        related = self.query_one(RelatedList)
+        related.show(extras.related)
+        related.display = bool(extras.related)
+        if extras.related_total > len(extras.related):
+            related.border_title = f"Related ({len(extras.related):,} of {extras.related_total:,})"
         else:
-            related.border_title = f"Related ({len(items):,})"
+            related.border_title = f"Related ({len(extras.related):,})"
+        if extras.problem:
+            self.notify(extras.problem, title="This article's file", severity="warning", markup=False)
 
     # Events from the panes ---------------------------------------------------
 
     @on(ArticleList.Highlighted, "#articles")
     def on_article_highlighted(self, event: ArticleList.Highlighted) -> None:
-        self.show_article(self.query_one(ArticleList).current)
+        article = self.query_one(ArticleList).current
+        if article is None or article is not self.query_one(ArticleDetail).article:
+            self.show_article(article)
 
     @on(ArticleList.Selected, "#articles")
     def on_article_selected(self) -> None:

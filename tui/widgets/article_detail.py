@@ -9,11 +9,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.content import Content
+from textual.message import Message
 from textual.widgets import Label, Markdown, Static
 
 from tui.data.dates import format_local
-from tui.data.loader import read_article_body
+from tui.data.loader import read_article_extras
 from tui.data.model import Article
+from tui.data.parse import ArticleExtras
 from tui.data.urls import is_web_url
 
 _MAX_BODY_CHARS = 200_000
@@ -26,6 +28,14 @@ class ArticleDetail(VerticalScroll, can_focus=True):
         Binding("j", "scroll_down", "Scroll down", show=False),
         Binding("k", "scroll_up", "Scroll up", show=False),
     ]
+
+    class ExtrasLoaded(Message):
+        """The body and related items of `article`, read from its file."""
+
+        def __init__(self, article: Article, extras: ArticleExtras) -> None:
+            super().__init__()
+            self.article = article
+            self.extras = extras
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
@@ -89,19 +99,20 @@ class ArticleDetail(VerticalScroll, can_focus=True):
             url += "\n(not a web link: newsdeck will not open it)"
         self._set("#detail-url", url or "This article has no link.")
         self.query_one("#url-label").display = True
-        if article.has_body and self.root is not None:
-            self._load_body(self.root, article)
+        if (article.has_body or article.related_size) and self.root is not None:
+            self._load_extras(self.root, article)
 
-    @work(thread=True, exclusive=True, group="article-body", exit_on_error=False)
-    def _load_body(self, root: Path, article: Article) -> None:
-        body = read_article_body(root, article)
+    @work(thread=True, exclusive=True, group="article-extras", exit_on_error=False)
+    def _load_extras(self, root: Path, article: Article) -> None:
+        extras = read_article_extras(root, article)
+        self.post_message(self.ExtrasLoaded(article, extras))
+
+    def on_article_detail_extras_loaded(self, message: ExtrasLoaded) -> None:
+        if message.article is not self.article or not message.extras.body:
+            return
+        body = message.extras.body
         if len(body) > _MAX_BODY_CHARS:
             body = body[:_MAX_BODY_CHARS] + "\n\n*(body cut short here: it is very long)*"
-        self.app.call_from_thread(self._show_body, article, body)
-
-    def _show_body(self, article: Article, body: str) -> None:
-        if article is not self.article or not body:
-            return
         markdown = self.query_one("#detail-body", Markdown)
         markdown.update(body)
         markdown.display = True

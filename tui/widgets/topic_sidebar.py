@@ -35,9 +35,11 @@ class TopicSidebar(VirtualList):
         self.active: str | None = None
 
     def show(self, topics: tuple[Facet, ...], total: int) -> None:
+        """New counts; the cursor stays on the topic it was on."""
+        highlighted = self.topic_at(self.cursor) if self.row_count else self.active
         self.topics = topics
         self.total = total
-        self.reset(len(topics) + 1, self.row_of(self.active))
+        self.reset(len(topics) + 1, self.row_of(highlighted))
 
     def row_of(self, topic: str | None) -> int:
         for row, facet in enumerate(self.topics, start=1):

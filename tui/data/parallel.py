@@ -1,0 +1,103 @@
+"""Parsing many files on every core.
+
+Each worker process reads and parses a chunk of files and sends back compact
+records (see `records`), the same bytes the cache stores, so a fresh parse
+and a cache hit reach the index by one path. Small jobs stay in-process:
+starting interpreters costs more than it saves below a few hundred files.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+
+from tui.data.parse import MAX_FILE_BYTES, SkipFile, parse_article
+from tui.data.records import encode
+from tui.data.scan import FoundFile
+
+PARALLEL_THRESHOLD = 400
+CHUNK_FILES = 128
+_SERIAL_CHUNK_FILES = 32
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedFile:
+    found: FoundFile
+    payload: bytes | None
+    skip_reason: str | None
+
+
+def default_workers() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def _read(found: FoundFile) -> bytes:
+    if found.size > MAX_FILE_BYTES:
+        # Judged from the size alone so a huge file is never read into memory.
+        raise SkipFile(
+            f"file too large ({found.size / 1_048_576:.1f} MB; the limit is {MAX_FILE_BYTES // 1_048_576} MB)"
+        )
+    try:
+        with open(found.path, "rb") as handle:
+            return handle.read(MAX_FILE_BYTES + 1)
+    except OSError as error:
+        raise SkipFile(f"could not be read: {error.strerror or error}") from None
+
+
+def parse_file(found: FoundFile) -> ParsedFile:
+    try:
+        article = parse_article(_read(found), found.relative)
+    except SkipFile as error:
+        return ParsedFile(found, None, error.reason)
+    return ParsedFile(found, encode(article), None)
+
+
+def parse_chunk(chunk: list[FoundFile]) -> list[ParsedFile]:
+    return [parse_file(found) for found in chunk]
+
+
+def _chunks(files: list[FoundFile], size: int) -> Iterator[list[FoundFile]]:
+    for start in range(0, len(files), size):
+        yield files[start : start + size]
+
+
+def parse_files(
+    files: list[FoundFile],
+    *,
+    workers: int | None = None,
+    cancelled: Callable[[], bool] = lambda: False,
+) -> Iterator[list[ParsedFile]]:
+    """Parsed files, a chunk at a time, in no particular order."""
+    workers = default_workers() if workers is None else workers
+    if workers <= 1 or len(files) < PARALLEL_THRESHOLD:
+        for chunk in _chunks(files, _SERIAL_CHUNK_FILES):
+            if cancelled():
+                return
+            yield parse_chunk(chunk)
+        return
+    # "spawn": forking a process that runs UI threads can copy a held lock.
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+    pending: dict[Future[list[ParsedFile]], list[FoundFile]] = {}
+    try:
+        for chunk in _chunks(files, CHUNK_FILES):
+            pending[pool.submit(parse_chunk, chunk)] = chunk
+        while pending:
+            if cancelled():
+                return
+            finished, _ = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
+            for future in finished:
+                chunk = pending.pop(future)
+                try:
+                    yield future.result()
+                except BrokenProcessPool:
+                    # A worker died (killed, out of memory): finish here instead.
+                    yield parse_chunk(chunk)
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
