@@ -417,3 +417,43 @@ async def test_skipped_dialog_spells_out_the_highlighted_file(
         assert str(detail.content).startswith("broken.md\nno front matter")
         await pilot.press("down")
         assert str(detail.content) == "z-empty.md\nempty file"
+
+
+async def test_reader_is_usable_while_a_large_directory_loads(
+    write_article: ArticleWriter, seed: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import time as time_module
+
+    import tui.data.parallel as parallel
+
+    for number in range(150):
+        write_article(f"n{number:03d}.md", title=f"Story {number:03d}", url=f"https://n.example/{number}")
+    real = parallel.parse_file
+
+    def slow(found: parallel.FoundFile) -> parallel.ParsedFile:
+        time_module.sleep(0.02)  # 150 files: three seconds of loading
+        return real(found)
+
+    monkeypatch.setattr(parallel, "parse_file", slow)
+    app = NewsDeckApp(seed)
+    async with app.run_test(size=(160, 50)) as pilot:
+        articles = None
+        for _ in range(200):
+            await pilot.pause(0.02)
+            if isinstance(app.screen, MainScreen) and app.screen.query_one(ArticleList).row_count:
+                articles = app.screen.query_one(ArticleList)
+                break
+        assert articles is not None, "no article shown while loading"
+        screen = app.screen
+        assert isinstance(screen, MainScreen)
+        assert screen.result is not None and not screen.result.complete
+        assert "Loading…" in status(screen)
+        await pilot.press("down")
+        assert articles.cursor == 1
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape", "q")
+        started = time_module.perf_counter()
+        await pilot.pause()
+    assert time_module.perf_counter() - started < 2
+    assert not app.is_running

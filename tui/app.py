@@ -9,6 +9,7 @@ from textual.app import App
 from textual.binding import Binding, BindingType
 
 from tui import __version__
+from tui.data.parallel import prepare as prepare_parallel_parsing
 from tui.screens.main import MainScreen
 
 
@@ -37,6 +38,7 @@ class NewsDeckApp(App[None]):
         self, directory: Path | None = None, topic: str | None = None, *, use_cache: bool = True
     ) -> None:
         super().__init__()
+        prepare_parallel_parsing()
         self.directory = directory
         self.topic = topic
         self.use_cache = use_cache

@@ -13,6 +13,7 @@ import os
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import suppress
 from dataclasses import dataclass
 
 from tui.data.parse import MAX_FILE_BYTES, SkipFile, parse_article
@@ -63,6 +64,37 @@ def parse_chunk(chunk: list[FoundFile]) -> list[ParsedFile]:
     return [parse_file(found) for found in chunk]
 
 
+def parse_here(chunk: list[FoundFile]) -> list[ParsedFile]:
+    """Parse a chunk in this process (small jobs, start-up, a broken pool)."""
+    return parse_chunk(chunk)
+
+
+def prepare() -> None:
+    """Start multiprocessing's helper process now, while stderr is still a real file.
+
+    Textual replaces sys.stderr while an app runs, and the helper cannot be
+    started then ("bad value(s) in fds_to_keep"); call this before `App.run`.
+    """
+    from multiprocessing import resource_tracker
+
+    with suppress(OSError, ValueError):
+        resource_tracker.ensure_running()
+
+
+def _quiet_worker() -> None:
+    # Workers share the terminal the reader draws on: nothing of theirs may reach it.
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 1)
+    os.dup2(devnull, 2)
+
+
+def _serial(files: list[FoundFile], cancelled: Callable[[], bool]) -> Iterator[list[ParsedFile]]:
+    for chunk in _chunks(files, _SERIAL_CHUNK_FILES):
+        if cancelled():
+            return
+        yield parse_here(chunk)
+
+
 def _chunks(files: list[FoundFile], size: int) -> Iterator[list[FoundFile]]:
     for start in range(0, len(files), size):
         yield files[start : start + size]
@@ -77,27 +109,43 @@ def parse_files(
     """Parsed files, a chunk at a time, in no particular order."""
     workers = default_workers() if workers is None else workers
     if workers <= 1 or len(files) < PARALLEL_THRESHOLD:
-        for chunk in _chunks(files, _SERIAL_CHUNK_FILES):
-            if cancelled():
-                return
-            yield parse_chunk(chunk)
+        yield from _serial(files, cancelled)
         return
     # "spawn": forking a process that runs UI threads can copy a held lock.
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+    pool = ProcessPoolExecutor(
+        max_workers=workers, mp_context=multiprocessing.get_context("spawn"), initializer=_quiet_worker
+    )
     pending: dict[Future[list[ParsedFile]], list[FoundFile]] = {}
     try:
-        for chunk in _chunks(files, CHUNK_FILES):
-            pending[pool.submit(parse_chunk, chunk)] = chunk
+        try:
+            for chunk in _chunks(files, CHUNK_FILES):
+                pending[pool.submit(parse_chunk, chunk)] = chunk
+        except (OSError, ValueError, RuntimeError):
+            # No worker processes to be had here: parse in this process instead.
+            yield from _serial(files, cancelled)
+            return
+        started = False
         while pending:
             if cancelled():
                 return
-            finished, _ = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
+            finished, _ = wait(pending, timeout=0 if not started else 0.2, return_when=FIRST_COMPLETED)
+            if not finished and not started:
+                # Worker processes take a moment to start; meanwhile this
+                # process parses the last queued chunk, so the first articles
+                # appear at once.
+                future = next(reversed(pending))
+                if future.cancel():
+                    yield parse_here(pending.pop(future))
+                else:
+                    wait(pending, timeout=0.05, return_when=FIRST_COMPLETED)
+                continue
+            started = True
             for future in finished:
                 chunk = pending.pop(future)
                 try:
                     yield future.result()
                 except BrokenProcessPool:
                     # A worker died (killed, out of memory): finish here instead.
-                    yield parse_chunk(chunk)
+                    yield parse_here(chunk)
     finally:
         pool.shutdown(wait=False, cancel_futures=True)

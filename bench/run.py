@@ -1,0 +1,229 @@
+"""newsdeck's benchmark: load times, first paint, interaction latency, memory.
+
+    python bench/run.py                      # 1,000, 14,000 and 100,000 articles
+    python bench/run.py --sizes 1000 14000   # a quicker run
+
+Seed directories are generated once under --workdir (see generate.py) and
+reused. Every figure is measured in a fresh process. The files sit in the
+operating system's page cache for the floor and for newsdeck alike.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import platform
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+GENERATOR_VERSION = "1"
+DEFAULT_SIZES = (1000, 14000, 100000)
+
+
+def _rss_bytes() -> int:
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+
+def _peak_rss_bytes() -> int:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
+
+# Measurements, each run in its own process -------------------------------------
+
+
+def measure_load(directory: str) -> dict[str, float]:
+    """One load_directory call: seconds, and resident bytes per article after it."""
+    import gc
+
+    from tui.data.loader import load_directory
+
+    gc.collect()
+    before = _rss_bytes()
+    started = time.perf_counter()
+    result = load_directory(directory)
+    seconds = time.perf_counter() - started
+    gc.collect()
+    after = _rss_bytes()
+    return {
+        "seconds": seconds,
+        "articles": len(result.index),
+        "from_cache": result.from_cache,
+        "bytes_per_article": (after - before) / max(1, len(result.index)),
+    }
+
+
+async def _measure_app(directory: str) -> dict[str, float]:
+    from tui.app import NewsDeckApp
+    from tui.screens.main import MainScreen
+    from tui.widgets.article_list import ArticleList
+
+    started = time.perf_counter()
+    app = NewsDeckApp(Path(directory))
+    figures: dict[str, float] = {}
+    async with app.run_test(size=(160, 50)) as pilot:
+        while not isinstance(app.screen, MainScreen) or not app.screen.query_one(ArticleList).row_count:
+            await pilot.pause(0.005)
+        figures["first_paint"] = time.perf_counter() - started
+        # Interactive: a key pressed now is handled (the list moves) before loading ends.
+        key_started = time.perf_counter()
+        await pilot.press("down")
+        figures["key_while_loading"] = time.perf_counter() - key_started
+        while app.screen.result is None or not app.screen.result.complete:
+            await pilot.pause(0.01)
+        figures["loaded"] = time.perf_counter() - started
+        await pilot.press("home")
+        # Pilot's own round trip (press, wait, repaint) is the same at every
+        # size; a key bound to nothing measures it, and it is taken off.
+        idle = []
+        for _ in range(12):
+            key_started = time.perf_counter()
+            await pilot.press("f12")
+            await pilot.pause()
+            idle.append(time.perf_counter() - key_started)
+        overhead = statistics.median(idle)
+        switches = []
+        for _ in range(3):
+            for key in ("1", "2", "3", "4", "5", "0"):
+                key_started = time.perf_counter()
+                await pilot.press(key)
+                await pilot.pause()
+                switches.append(time.perf_counter() - key_started)
+        scrolls = []
+        for key in ["pagedown"] * 15 + ["down"] * 15 + ["end", "home"]:
+            key_started = time.perf_counter()
+            await pilot.press(key)
+            await pilot.pause()
+            scrolls.append(time.perf_counter() - key_started)
+        figures["topic_switch"] = max(0.0, statistics.median(switches) - overhead)
+        figures["scroll"] = max(0.0, statistics.median(scrolls) - overhead)
+        figures["pilot_overhead"] = overhead
+        await pilot.press("q")
+    figures["peak_rss"] = _peak_rss_bytes()
+    return figures
+
+
+def measure_app(directory: str) -> dict[str, float]:
+    return asyncio.run(_measure_app(directory))
+
+
+def _run_measurement(kind: str, directory: Path, cache_dir: Path) -> dict[str, float]:
+    environment = {**os.environ, "NEWSDECK_CACHE_DIR": str(cache_dir), "PYTHONPATH": str(REPO)}
+    completed = subprocess.run(
+        [sys.executable, __file__, "--measure", kind, str(directory)],
+        capture_output=True,
+        text=True,
+        env=environment,
+        check=False,
+    )
+    if completed.returncode != 0:
+        raise SystemExit(f"{kind} on {directory} failed:\n{completed.stderr}")
+    return json.loads(completed.stdout.strip().splitlines()[-1])
+
+
+def _floor(directory: Path) -> float:
+    completed = subprocess.run(
+        [sys.executable, str(HERE / "floor.py"), str(directory)], capture_output=True, text=True, check=True
+    )
+    return float(completed.stdout.split()[0])
+
+
+def _seed(workdir: Path, size: int) -> Path:
+    directory = workdir / f"seed-{size}"
+    marker = directory / ".generated"
+    if marker.is_file() and marker.read_text() == f"{GENERATOR_VERSION} {size}":
+        return directory
+    shutil.rmtree(directory, ignore_errors=True)
+    sys.path.insert(0, str(REPO))
+    from bench.generate import generate
+
+    print(f"  generating {size:,} articles…", file=sys.stderr)
+    generate(
+        directory, size, corpus=Path(os.environ.get("NEWSDECK_CORPUS", REPO.parent / "shared" / "corpus"))
+    )
+    marker.write_text(f"{GENERATOR_VERSION} {size}")
+    return directory
+
+
+def benchmark(size: int, workdir: Path) -> dict[str, float]:
+    directory = _seed(workdir, size)
+    print(f"  {size:,}: floor…", file=sys.stderr)
+    floor = _floor(directory)
+    with tempfile.TemporaryDirectory(prefix="newsdeck-bench-cache-") as cache:
+        cache_dir = Path(cache)
+        print(f"  {size:,}: cold load, warm load, app cold, app warm…", file=sys.stderr)
+        cold = _run_measurement("load", directory, cache_dir)
+        warm = _run_measurement("load", directory, cache_dir)
+        shutil.rmtree(cache_dir)
+        cache_dir.mkdir()
+        app_cold = _run_measurement("app", directory, cache_dir)
+        app_warm = _run_measurement("app", directory, cache_dir)
+    return {
+        "size": size,
+        "floor": floor,
+        "cold": cold["seconds"],
+        "warm": warm["seconds"],
+        "first_paint_cold": app_cold["first_paint"],
+        "first_paint_warm": app_warm["first_paint"],
+        "interactive_warm": app_warm["first_paint"] + app_warm["key_while_loading"],
+        "topic_switch": app_warm["topic_switch"],
+        "scroll": app_warm["scroll"],
+        "peak_rss": max(app_cold["peak_rss"], app_warm["peak_rss"]),
+        "bytes_per_article": warm["bytes_per_article"],
+    }
+
+
+def _table(rows: list[dict[str, float]]) -> str:
+    base = rows[0]
+    header = (
+        "| articles | floor | cold load | warm load | first paint cold / warm | topic switch | scroll "
+        "| peak RSS | memory per article |"
+    )
+    lines = [header, "|" + "---|" * 9]
+    for row in rows:
+        lines.append(
+            f"| {row['size']:,} | {row['floor']:.2f} s "
+            f"| {row['cold']:.2f} s (**{row['cold'] / row['floor']:.2f}×** floor) "
+            f"| {row['warm']:.2f} s (**{row['warm'] / row['floor']:.3f}×** floor) "
+            f"| {row['first_paint_cold']:.2f} s / {row['first_paint_warm']:.2f} s "
+            f"| {row['topic_switch'] * 1000:.1f} ms ({row['topic_switch'] / base['topic_switch']:.2f}×) "
+            f"| {row['scroll'] * 1000:.1f} ms ({row['scroll'] / base['scroll']:.2f}×) "
+            f"| {row['peak_rss'] / 1e6:.0f} MB | {row['bytes_per_article'] / 1000:.2f} KB |"
+        )
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--sizes", type=int, nargs="+", default=list(DEFAULT_SIZES))
+    parser.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "newsdeck-bench")
+    parser.add_argument("--measure", nargs=2, metavar=("KIND", "DIR"), help=argparse.SUPPRESS)
+    options = parser.parse_args()
+    if options.measure:
+        kind, directory = options.measure
+        print(json.dumps(measure_load(directory) if kind == "load" else measure_app(directory)))
+        return
+    rows = [benchmark(size, options.workdir) for size in options.sizes]
+    print(
+        f"newsdeck benchmark, {date.today()}, {os.cpu_count()} cores, Python {platform.python_version()}; "
+        "ratios in brackets: times to the floor, latencies to the smallest size"
+    )
+    print()
+    print(_table(rows))
+
+
+if __name__ == "__main__":
+    main()
