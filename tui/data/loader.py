@@ -11,21 +11,21 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tui.data.cache import ArticleCache, CacheUnavailable, FileResult
+from tui.data.cache import ArticleCache, CachedFile, CacheUnavailable, FileResult
 from tui.data.index import ArticleIndex
 from tui.data.metadata import load_metadata
 from tui.data.model import Article
 from tui.data.parallel import parse_files
 from tui.data.parse import MAX_FILE_BYTES, ArticleExtras, read_extras
 from tui.data.records import Decoder
-from tui.data.scan import iter_article_files
+from tui.data.scan import FoundFile, iter_article_files
 
 Progress = Callable[[int, int], None]
-"""Called with (files done, files found) as loading goes on."""
+"""Called with (files done, files in all) as loading goes on; 0 in all while still counting."""
 
 
 class LoadError(Exception):
@@ -155,28 +155,23 @@ def load_directory(
         skipped.append(SkippedFile(path, reason))
 
     metadata = load_metadata(root_path)
-    files = list(iter_article_files(root_path, skip, cancelled))
     cache = _open_cache(root_path, notices) if use_cache else None
-    cached = {}
+    cached: dict[str, CachedFile] = {}
     if cache is not None:
         try:
             cached = cache.entries()
         except CacheUnavailable as error:
             notices.append(f"Loading without the article cache: {error}.")
+            cache.close()
             cache = None
 
     decoder = Decoder(metadata)
     articles: list[Article] = []
-    misses = []
-    for found in files:
-        hit = cached.get(found.relative)
-        if hit is None or (hit.size, hit.mtime_ns) != (found.size, found.mtime_ns):
-            misses.append(found)
-        elif hit.payload is not None:
-            articles.append(decoder.decode(found.relative, hit.payload))
-        else:
-            skip(found.relative, hit.skip_reason or "skipped")
-    from_cache = len(files) - len(misses)
+    seen: list[str] = []
+    fresh: list[FileResult] = []
+    counts = {"done": 0, "from_cache": 0}
+    scanning = True
+    schedule = _Schedule()
 
     def result(complete: bool) -> LoadResult:
         unique, duplicates = merge_duplicates(articles)
@@ -187,20 +182,39 @@ def load_directory(
             duplicates=duplicates,
             seconds=time.perf_counter() - started,
             complete=complete,
-            files=len(files),
-            from_cache=from_cache,
+            files=len(seen),
+            from_cache=counts["from_cache"],
             notices=list(notices),
         )
 
-    schedule = _Schedule()
-    if on_snapshot is not None and articles and misses:
-        on_snapshot(result(complete=False))
-        schedule.last_time, schedule.last_count = time.perf_counter(), len(articles)
-    done = from_cache
-    if progress is not None:
-        progress(done, len(files))
-    fresh: list[FileResult] = []
-    for chunk in parse_files(misses, workers=workers, cancelled=cancelled):
+    def report() -> None:
+        # While the folders are still being walked, the total is not known (0).
+        if progress is not None:
+            progress(counts["done"], 0 if scanning else len(seen))
+        finishing = not scanning and counts["done"] >= len(seen)
+        if on_snapshot is not None and not finishing and schedule.due(len(articles)):
+            on_snapshot(result(complete=False))
+
+    def misses() -> Iterator[FoundFile]:
+        """Files to parse; unchanged ones are taken from the cache on the way."""
+        nonlocal scanning
+        for found in iter_article_files(root_path, skip, cancelled):
+            seen.append(found.relative)
+            hit = cached.get(found.relative)
+            if hit is None or (hit.size, hit.mtime_ns) != (found.size, found.mtime_ns):
+                yield found
+                continue
+            if hit.payload is not None:
+                articles.append(decoder.decode(found.relative, hit.payload))
+            else:
+                skip(found.relative, hit.skip_reason or "skipped")
+            counts["done"] += 1
+            counts["from_cache"] += 1
+            if counts["done"] % 2048 == 0:
+                report()
+        scanning = False
+
+    for chunk in parse_files(misses(), workers=workers, cancelled=cancelled):
         for parsed in chunk:
             found = parsed.found
             fresh.append(
@@ -210,17 +224,16 @@ def load_directory(
                 articles.append(decoder.decode(found.relative, parsed.payload))
             else:
                 skip(found.relative, parsed.skip_reason or "skipped")
-        done += len(chunk)
-        if progress is not None:
-            progress(done, len(files))
-        if on_snapshot is not None and done < len(files) and schedule.due(len(articles)):
-            on_snapshot(result(complete=False))
+        counts["done"] += len(chunk)
+        report()
+    scanning = False
+    if progress is not None:
+        progress(counts["done"], len(seen))
 
     if cache is not None:
         if not cancelled():
-            deleted = cached.keys() - {found.relative for found in files}
             try:
-                cache.update(fresh, deleted)
+                cache.update(fresh, cached.keys() - set(seen))
             except CacheUnavailable as error:
                 notices.append(f"The article cache was not updated: {error}.")
         cache.close()

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import suppress
 from dataclasses import dataclass
+from itertools import islice
 
 from tui.data.parse import MAX_FILE_BYTES, SkipFile, parse_article
 from tui.data.records import encode
@@ -88,59 +89,73 @@ def _quiet_worker() -> None:
     os.dup2(devnull, 2)
 
 
-def _serial(files: list[FoundFile], cancelled: Callable[[], bool]) -> Iterator[list[ParsedFile]]:
-    for chunk in _chunks(files, _SERIAL_CHUNK_FILES):
-        if cancelled():
-            return
-        yield parse_here(chunk)
-
-
-def _chunks(files: list[FoundFile], size: int) -> Iterator[list[FoundFile]]:
-    for start in range(0, len(files), size):
-        yield files[start : start + size]
+def _start_pool(workers: int) -> ProcessPoolExecutor | None:
+    try:
+        # "spawn": forking a process that runs UI threads can copy a held lock.
+        return ProcessPoolExecutor(
+            max_workers=workers, mp_context=multiprocessing.get_context("spawn"), initializer=_quiet_worker
+        )
+    except (OSError, ValueError, RuntimeError):
+        return None
 
 
 def parse_files(
-    files: list[FoundFile],
+    files: Iterable[FoundFile],
     *,
     workers: int | None = None,
     cancelled: Callable[[], bool] = lambda: False,
 ) -> Iterator[list[ParsedFile]]:
-    """Parsed files, a chunk at a time, in no particular order."""
+    """Parsed files, a chunk at a time, in no particular order.
+
+    `files` is consumed as it comes (it may be a directory scan still under
+    way). The first few hundred files are parsed here, which shows the first
+    articles at once; past that, worker processes take over, and this
+    process lends a hand only until their first results arrive.
+    """
     workers = default_workers() if workers is None else workers
-    if workers <= 1 or len(files) < PARALLEL_THRESHOLD:
-        yield from _serial(files, cancelled)
-        return
-    # "spawn": forking a process that runs UI threads can copy a held lock.
-    pool = ProcessPoolExecutor(
-        max_workers=workers, mp_context=multiprocessing.get_context("spawn"), initializer=_quiet_worker
-    )
+    source = iter(files)
+    pool: ProcessPoolExecutor | None = None
     pending: dict[Future[list[ParsedFile]], list[FoundFile]] = {}
+    seen = 0
+    exhausted = False
+    pool_answered = False
     try:
-        try:
-            for chunk in _chunks(files, CHUNK_FILES):
-                pending[pool.submit(parse_chunk, chunk)] = chunk
-        except (OSError, ValueError, RuntimeError):
-            # No worker processes to be had here: parse in this process instead.
-            yield from _serial(files, cancelled)
-            return
-        started = False
-        while pending:
+        while not exhausted or pending:
             if cancelled():
                 return
-            finished, _ = wait(pending, timeout=0 if not started else 0.2, return_when=FIRST_COMPLETED)
-            if not finished and not started:
-                # Worker processes take a moment to start; meanwhile this
-                # process parses the last queued chunk, so the first articles
-                # appear at once.
+            if not exhausted:
+                wanted = CHUNK_FILES if pool is not None else _SERIAL_CHUNK_FILES
+                chunk = list(islice(source, wanted))
+                exhausted = len(chunk) < wanted
+                seen += len(chunk)
+                if pool is None and workers > 1 and seen >= PARALLEL_THRESHOLD:
+                    pool = _start_pool(workers)
+                    workers = workers if pool is not None else 1
+                if chunk and pool is not None:
+                    try:
+                        pending[pool.submit(parse_chunk, chunk)] = chunk
+                    except (OSError, ValueError, RuntimeError):
+                        # No worker processes to be had here: go on in this one.
+                        pool, workers = None, 1
+                        yield parse_here(chunk)
+                elif chunk:
+                    yield parse_here(chunk)
+                timeout: float | None = 0
+            else:
+                timeout = 0.2 if pool_answered else 0
+            if not pending:
+                continue
+            finished, _ = wait(pending, timeout=timeout, return_when=FIRST_COMPLETED)
+            if not finished and exhausted and not pool_answered:
+                # Workers are still starting: parse the last queued chunk here.
                 future = next(reversed(pending))
                 if future.cancel():
                     yield parse_here(pending.pop(future))
                 else:
                     wait(pending, timeout=0.05, return_when=FIRST_COMPLETED)
                 continue
-            started = True
             for future in finished:
+                pool_answered = True
                 chunk = pending.pop(future)
                 try:
                     yield future.result()
@@ -148,4 +163,5 @@ def parse_files(
                     # A worker died (killed, out of memory): finish here instead.
                     yield parse_here(chunk)
     finally:
-        pool.shutdown(wait=False, cancel_futures=True)
+        if pool is not None:
+            pool.shutdown(wait=False, cancel_futures=True)

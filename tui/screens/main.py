@@ -129,7 +129,8 @@ class MainScreen(Screen[None]):
             return f"Cannot open {error}"
 
     def on_load_progress(self, message: LoadProgress) -> None:
-        self.query_one(ProgressBar).update(total=message.total, progress=message.done)
+        # A total of 0 means the folders are still being walked: an indeterminate bar.
+        self.query_one(ProgressBar).update(total=message.total or None, progress=message.done)
         self.progress = (message.done, message.total)
         self.update_status()
 
