@@ -94,14 +94,16 @@ def merge_duplicates(articles: list[Article]) -> tuple[list[Article], int]:
 class _Schedule:
     """When to hand out a partial result: soon at first, then as the count grows.
 
-    Each snapshot re-indexes everything read so far, so they are spaced out
-    geometrically: all of them together cost about one more full index.
+    Each snapshot re-indexes everything read so far, so after the first (which
+    is what makes the window useful within a second) they are spaced out in
+    time and count: all of them together cost about one more full index.
     """
 
     FIRST_AFTER_SECONDS = 0.2
+    FIRST_AFTER_ARTICLES = 2000
     GROWTH = 1.6
-    MIN_GAP_SECONDS = 0.5
-    MAX_GAP_SECONDS = 3.0
+    MIN_GAP_SECONDS = 2.0
+    MAX_GAP_SECONDS = 5.0
 
     def __init__(self) -> None:
         self.started = time.perf_counter()
@@ -113,7 +115,7 @@ class _Schedule:
         if count <= self.last_count:
             return False
         if self.last_count == 0:
-            due = now - self.started >= self.FIRST_AFTER_SECONDS
+            due = now - self.started >= self.FIRST_AFTER_SECONDS or count >= self.FIRST_AFTER_ARTICLES
         else:
             gap = now - self.last_time
             due = gap >= self.MAX_GAP_SECONDS or (
