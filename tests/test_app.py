@@ -457,3 +457,39 @@ async def test_reader_is_usable_while_a_large_directory_loads(
         await pilot.pause()
     assert time_module.perf_counter() - started < 2
     assert not app.is_running
+
+
+async def test_topic_option_waits_for_its_articles_showing_all_meanwhile(
+    write_article: ArticleWriter, seed: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import time as time_module
+
+    import tui.data.parallel as parallel
+
+    for number in range(60):
+        write_article(f"n{number:03d}.md", title=f"Story {number:03d}", url=f"https://n.example/{number}")
+    write_article("z.md", title="The rare one", url="https://n.example/rare", topics=["Rare"])
+    real = parallel.parse_file
+
+    def slow(found: parallel.FoundFile) -> parallel.ParsedFile:
+        time_module.sleep(0.02)
+        return real(found)
+
+    monkeypatch.setattr(parallel, "parse_file", slow)
+    app = NewsDeckApp(seed, topic="rare")
+    async with app.run_test(size=(160, 50)) as pilot:
+        shown_meanwhile = False
+        for _ in range(300):
+            await pilot.pause(0.02)
+            screen = app.screen
+            if not isinstance(screen, MainScreen) or screen.result is None:
+                continue
+            if not screen.result.complete and screen.query_one(ArticleList).row_count:
+                shown_meanwhile = True
+                assert screen.topic is None
+            if screen.result.complete:
+                break
+        screen = await loaded(pilot)
+        assert shown_meanwhile
+        assert titles(screen) == ["The rare one"]
+        assert status(screen).startswith("Rare: 1 article")

@@ -621,3 +621,8 @@ def test_correct_non_ascii_text_is_left_alone(write_article: ArticleWriter, seed
     title = "Zürich – “Ça va?” 東京 ﬁnal"
     article = kept(write_article, seed, front(f'title: "{title}"'))
     assert article.title == title
+
+
+def test_a_huge_number_as_date_leaves_the_article_undated(write_article: ArticleWriter, seed: Path) -> None:
+    article = kept(write_article, seed, front('title: "Big number"', "publishedDateTime: " + "9" * 400))
+    assert article.published is None

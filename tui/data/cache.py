@@ -4,9 +4,9 @@ One database per seed directory. A row is keyed by the file's relative path
 and remembers its size and modification time with what parsing it gave (an
 article or a skip reason), so an unchanged file is never parsed again.
 
-The cache is an optimisation and never a reason to fail: a damaged file is
-deleted and rebuilt, a locked or unwritable one is bypassed, each with a
-notice for the user.
+The cache is an optimisation and never a reason to fail: a file found
+damaged on opening or reading is deleted and rebuilt, a locked or
+unwritable one is bypassed, each with a notice for the user.
 """
 
 from __future__ import annotations
@@ -79,11 +79,15 @@ class ArticleCache:
             raise CacheUnavailable(
                 f"cannot create the cache folder {path.parent} ({error.strerror or error})"
             ) from None
+        connection: sqlite3.Connection | None = None
         try:
-            cache = cls(cls._connect(path), path)
+            connection = cls._connect(path)
+            cache = cls(connection, path)
             cache._prepare()
             return cache
         except sqlite3.DatabaseError as error:
+            if connection is not None:
+                connection.close()
             if _is_locked(error):
                 raise CacheUnavailable("the cache is busy in another newsdeck") from None
             if not isinstance(error, sqlite3.OperationalError) or "not a database" in str(error):

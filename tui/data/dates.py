@@ -39,6 +39,8 @@ def parse_published(value: object) -> float | None:
     if isinstance(value, date):
         return _timestamp(datetime(value.year, value.month, value.day))
     if isinstance(value, int | float):
+        if abs(value) > _MAX_EPOCH_SECONDS * 1000:
+            return None  # also keeps a 400-digit integer from overflowing a float
         seconds = value / 1000 if abs(value) > _MAX_EPOCH_SECONDS else float(value)
         if not math.isfinite(seconds) or abs(seconds) > _MAX_EPOCH_SECONDS:
             return None

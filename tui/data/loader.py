@@ -47,13 +47,13 @@ class LoadResult:
     seconds: float = 0.0
     complete: bool = True
     """False for the partial results handed out while loading goes on."""
-    files: int = 0
     from_cache: int = 0
     notices: list[str] = field(default_factory=list)
     """Things the user should know that are not about one file (the cache)."""
 
 
 Snapshot = Callable[[LoadResult], None]
+_SAVE_EVERY = 5000
 
 
 def check_directory(root: Path) -> None:
@@ -95,8 +95,9 @@ class _Schedule:
     """When to hand out a partial result: soon at first, then as the count grows.
 
     Each snapshot re-indexes everything read so far, so after the first (which
-    is what makes the window useful within a second) they are spaced out in
-    time and count: all of them together cost about one more full index.
+    is what makes the window useful within a second) they come at most every
+    MIN_GAP seconds and then only once the count grew by GROWTH, or after
+    MAX_GAP seconds of loading whatever the growth.
     """
 
     FIRST_AFTER_SECONDS = 0.2
@@ -169,7 +170,7 @@ def load_directory(
 
     decoder = Decoder(metadata)
     articles: list[Article] = []
-    seen: list[str] = []
+    seen = 0
     fresh: list[FileResult] = []
     counts = {"done": 0, "from_cache": 0}
     scanning = True
@@ -184,7 +185,6 @@ def load_directory(
             duplicates=duplicates,
             seconds=time.perf_counter() - started,
             complete=complete,
-            files=len(seen),
             from_cache=counts["from_cache"],
             notices=list(notices),
         )
@@ -192,54 +192,82 @@ def load_directory(
     def report() -> None:
         # While the folders are still being walked, the total is not known (0).
         if progress is not None:
-            progress(counts["done"], 0 if scanning else len(seen))
-        finishing = not scanning and counts["done"] >= len(seen)
+            progress(counts["done"], 0 if scanning else seen)
+        finishing = not scanning and counts["done"] >= seen
         if on_snapshot is not None and not finishing and schedule.due(len(articles)):
             on_snapshot(result(complete=False))
 
+    def take_from_cache(found: FoundFile) -> bool:
+        hit = cached.pop(found.relative, None)
+        if hit is None or (hit.size, hit.mtime_ns) != (found.size, found.mtime_ns):
+            return False
+        if hit.payload is None:
+            skip(found.relative, hit.skip_reason or "skipped")
+            return True
+        try:
+            articles.append(decoder.decode(found.relative, hit.payload))
+        except Exception:  # a row this version cannot read: parse the file instead
+            return False
+        return True
+
     def misses() -> Iterator[FoundFile]:
         """Files to parse; unchanged ones are taken from the cache on the way."""
-        nonlocal scanning
+        nonlocal scanning, seen
         for found in iter_article_files(root_path, skip, cancelled):
-            seen.append(found.relative)
-            hit = cached.get(found.relative)
-            if hit is None or (hit.size, hit.mtime_ns) != (found.size, found.mtime_ns):
+            seen += 1
+            if not take_from_cache(found):
                 yield found
                 continue
-            if hit.payload is not None:
-                articles.append(decoder.decode(found.relative, hit.payload))
-            else:
-                skip(found.relative, hit.skip_reason or "skipped")
             counts["done"] += 1
             counts["from_cache"] += 1
-            if counts["done"] % 2048 == 0:
+            if counts["done"] % 1024 == 0:
+                if cancelled():
+                    return
                 report()
         scanning = False
+
+    def save(final: bool) -> None:
+        nonlocal cache
+        if cache is None:
+            return
+        try:
+            cacheable = [row for row in fresh if row.size >= 0]
+            # Deleted files are known only once every folder has been walked.
+            cache.update(cacheable, cached.keys() if final else ())
+        except CacheUnavailable as error:
+            notices.append(f"The article cache was not updated: {error}.")
+            cache.close()
+            cache = None
+        fresh.clear()
 
     for chunk in parse_files(misses(), workers=workers, cancelled=cancelled):
         for parsed in chunk:
             found = parsed.found
             fresh.append(
-                FileResult(found.relative, found.size, found.mtime_ns, parsed.payload, parsed.skip_reason)
+                FileResult(found.relative, parsed.size, parsed.mtime_ns, parsed.payload, parsed.skip_reason)
             )
             if parsed.payload is not None:
                 articles.append(decoder.decode(found.relative, parsed.payload))
             else:
                 skip(found.relative, parsed.skip_reason or "skipped")
         counts["done"] += len(chunk)
+        if len(fresh) >= _SAVE_EVERY:
+            # Saved as it goes, so quitting half-way through a first load keeps what was read.
+            save(final=False)
         report()
+    if cancelled():
+        save(final=False)
+        if cache is not None:
+            cache.close()
+        # Nobody will look at this result: do not spend seconds indexing it.
+        return LoadResult(root=root_path, index=ArticleIndex(()), complete=False)
     scanning = False
     if progress is not None:
-        progress(counts["done"], len(seen))
-
+        progress(counts["done"], seen)
+    save(final=True)
     if cache is not None:
-        if not cancelled():
-            try:
-                cache.update(fresh, cached.keys() - set(seen))
-            except CacheUnavailable as error:
-                notices.append(f"The article cache was not updated: {error}.")
         cache.close()
-    return result(complete=not cancelled())
+    return result(complete=True)
 
 
 def read_article_extras(root: Path, article: Article) -> ArticleExtras:

@@ -25,8 +25,11 @@ class Metadata:
 def find_metadata_folder(root: Path) -> Path | None:
     """`_data` in the seed directory, else beside it (`corpus/articles` + `corpus/_data`)."""
     for candidate in (root / METADATA_FOLDER, root.parent / METADATA_FOLDER):
-        if candidate.is_dir():
-            return candidate
+        try:
+            if candidate.is_dir():
+                return candidate
+        except OSError:  # a parent folder we may not look into
+            continue
     return None
 
 

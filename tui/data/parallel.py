@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -17,7 +18,7 @@ from contextlib import suppress
 from dataclasses import dataclass
 from itertools import islice
 
-from tui.data.parse import MAX_FILE_BYTES, SkipFile, parse_article
+from tui.data.parse import MAX_FILE_BYTES, SkipFile, parse_article, too_large
 from tui.data.records import encode
 from tui.data.scan import FoundFile
 
@@ -31,6 +32,11 @@ class ParsedFile:
     found: FoundFile
     payload: bytes | None
     skip_reason: str | None
+    size: int = -1
+    mtime_ns: int = -1
+    """Of the file as it was read (not as scanned): what the cache may trust.
+    -1 when the result must not be cached (the file could not be read, or was
+    being written just then)."""
 
 
 def default_workers() -> int:
@@ -40,25 +46,31 @@ def default_workers() -> int:
         return os.cpu_count() or 1
 
 
-def _read(found: FoundFile) -> bytes:
-    if found.size > MAX_FILE_BYTES:
-        # Judged from the size alone so a huge file is never read into memory.
-        raise SkipFile(
-            f"file too large ({found.size / 1_048_576:.1f} MB; the limit is {MAX_FILE_BYTES // 1_048_576} MB)"
-        )
-    try:
-        with open(found.path, "rb") as handle:
-            return handle.read(MAX_FILE_BYTES + 1)
-    except OSError as error:
-        raise SkipFile(f"could not be read: {error.strerror or error}") from None
+# A file modified this recently may still be being written: parse it, but
+# do not let the cache vouch for it.
+_SETTLED_SECONDS = 2.0
 
 
 def parse_file(found: FoundFile) -> ParsedFile:
+    if found.size > MAX_FILE_BYTES:
+        # Judged from the size alone so a huge file is never read into memory.
+        return ParsedFile(found, None, too_large(found.size).reason, found.size, found.mtime_ns)
     try:
-        article = parse_article(_read(found), found.relative)
+        with open(found.path, "rb") as handle:
+            info = os.fstat(handle.fileno())
+            data = handle.read(MAX_FILE_BYTES + 1)
+    except OSError as error:
+        # Often passing (permissions, a network share): not cached, tried again next time.
+        return ParsedFile(found, None, f"could not be read: {error.strerror or error}")
+    settled = time.time_ns() - info.st_mtime_ns > _SETTLED_SECONDS * 1e9
+    size, mtime_ns = (info.st_size, info.st_mtime_ns) if settled else (-1, -1)
+    try:
+        article = parse_article(data, found.relative)
     except SkipFile as error:
-        return ParsedFile(found, None, error.reason)
-    return ParsedFile(found, encode(article), None)
+        return ParsedFile(found, None, error.reason, size, mtime_ns)
+    except Exception as error:  # one file we failed to foresee must not stop the rest
+        return ParsedFile(found, None, f"could not be parsed ({type(error).__name__})", size, mtime_ns)
+    return ParsedFile(found, encode(article), None, size, mtime_ns)
 
 
 def parse_chunk(chunk: list[FoundFile]) -> list[ParsedFile]:
@@ -109,8 +121,9 @@ def parse_files(
 
     `files` is consumed as it comes (it may be a directory scan still under
     way). The first few hundred files are parsed here, which shows the first
-    articles at once; past that, worker processes take over, and this
-    process lends a hand only until their first results arrive.
+    articles at once; past that, worker processes take over. Once every file
+    is handed out, this process also parses queued chunks until the workers'
+    first results arrive (they take a moment to start).
     """
     workers = default_workers() if workers is None else workers
     source = iter(files)
@@ -136,7 +149,13 @@ def parse_files(
                         pending[pool.submit(parse_chunk, chunk)] = chunk
                     except (OSError, ValueError, RuntimeError):
                         # No worker processes to be had here: go on in this one.
+                        pool.shutdown(wait=False, cancel_futures=True)
                         pool, workers = None, 1
+                        for stranded in pending:
+                            stranded.cancel()
+                        for stranded_chunk in pending.values():
+                            yield parse_here(stranded_chunk)
+                        pending.clear()
                         yield parse_here(chunk)
                 elif chunk:
                     yield parse_here(chunk)

@@ -45,6 +45,12 @@ _ArticleLoader.add_constructor("tag:yaml.org,2002:timestamp", _BaseLoader.constr
 _YAML = frontmatter.YAMLHandler()
 
 
+def too_large(size: int) -> SkipFile:
+    return SkipFile(
+        f"file too large ({size / 1_048_576:.1f} MB; the limit is {MAX_FILE_BYTES // 1_048_576} MB)"
+    )
+
+
 class SkipFile(Exception):
     """A file that is not an article; the message is shown to the user."""
 
@@ -224,8 +230,12 @@ def _load_yaml(front: str) -> object:
             # Control characters (a raw ESC in a title): show them, keep the article.
             return _YAML.load(yaml_printable(front), Loader=_ArticleLoader)
     except yaml.constructor.ConstructorError as error:
-        tag = f" ({error.problem.split()[-1]})" if error.problem else ""
-        raise SkipFile(f"front matter uses a YAML tag that is not allowed{tag}") from None
+        problem = error.problem or ""
+        if "constructor for the tag" in problem:
+            raise SkipFile(
+                f"front matter uses a YAML tag that is not allowed ({problem.split()[-1]})"
+            ) from None
+        raise SkipFile(f"front matter could not be read: {problem or 'bad YAML'}") from None
     except yaml.MarkedYAMLError as error:
         where = f" at line {error.problem_mark.line + 1}" if error.problem_mark else ""
         raise SkipFile(f"front matter is not valid YAML{where}: {error.problem}") from None
@@ -236,9 +246,7 @@ def _load_yaml(front: str) -> object:
 def parse_article(data: bytes, path: str) -> Article:
     """Parse one file; `path` is what the article is known by (relative)."""
     if len(data) > MAX_FILE_BYTES:
-        raise SkipFile(
-            f"file too large ({len(data) / 1_048_576:.1f} MB; the limit is {MAX_FILE_BYTES // 1_048_576} MB)"
-        )
+        raise too_large(len(data))
     front, body = split_front_matter(decode(data))
     lean, related = cut_top_level(front, "related")
     lean = cut_top_level(lean, "secured")[0]
@@ -290,7 +298,14 @@ class ArticleExtras:
 
 
 def read_extras(data: bytes) -> ArticleExtras:
-    """The body and related items of a file, made safe to show."""
+    """The body and related items of a file, made safe to show; never raises."""
+    try:
+        return _read_extras(data)
+    except Exception as error:  # a file we failed to foresee must not cost the detail view
+        return ArticleExtras(problem=f"this article's file could not be read ({type(error).__name__})")
+
+
+def _read_extras(data: bytes) -> ArticleExtras:
     try:
         front, body = split_front_matter(decode(data))
     except SkipFile as error:

@@ -48,7 +48,9 @@ def iter_article_files(
             on_skip(prefix or "./", f"folder could not be read: {error.strerror or error}")
             continue
         subfolders: list[tuple[str, str]] = []
-        for entry in entries:
+        for number, entry in enumerate(entries):
+            if number % 512 == 511 and cancelled():
+                return
             if entry.name.startswith("."):
                 continue
             suffix = os.path.splitext(entry.name)[1].lower()

@@ -15,7 +15,7 @@ from textual.widgets import Footer, Header, Markdown, ProgressBar, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from tui.data.demo import DEMO_LABEL, write_demo_corpus
-from tui.data.index import ArticleIndex
+from tui.data.index import ArticleIndex, ArticleView
 from tui.data.loader import LoadError, LoadResult, load_directory
 from tui.data.model import Article
 from tui.data.urls import is_web_url
@@ -73,7 +73,8 @@ class MainScreen(Screen[None]):
     def __init__(self, directory: Path | None, topic: str | None = None, *, use_cache: bool = True) -> None:
         super().__init__()
         self.directory = directory
-        self.initial_topic = topic
+        self.pending_topic = topic
+        """The --topic asked for, until a result is shown with it (or the final one without)."""
         self.use_cache = use_cache
         self.progress: tuple[int, int] | None = None
         self.result: LoadResult | None = None
@@ -179,24 +180,25 @@ class MainScreen(Screen[None]):
         first = self.result is None
         self.result = result
         self.query_one(TopicSidebar).show(result.index.topics, len(result.index))
-        if not first:
-            self.show_topic(self.topic, self.query_one(ArticleList).current, keep_place=True)
-            return
-        topic = None
-        if self.initial_topic:
-            topic = result.index.find_topic(self.initial_topic)
-            if topic is None and result.complete:
-                self.notify(
-                    f"No topic named “{self.initial_topic}”: showing all articles. Press t to pick a topic.",
-                    severity="warning",
-                    markup=False,
-                )
-        if topic is None and not result.complete and self.initial_topic:
-            # The topic may be in files not read yet: ask again with the next result.
-            self.result = None
-            self.query_one(TopicSidebar).show(result.index.topics, len(result.index))
-            return
-        self.show_topic(topic)
+        topic = self.topic
+        if self.pending_topic is not None:
+            # --topic: its articles may be in files not read yet; all articles meanwhile.
+            found = result.index.find_topic(self.pending_topic)
+            if found is not None or result.complete:
+                topic = found
+                if found is None:
+                    self.notify(
+                        f"No topic named “{self.pending_topic}”: showing all articles. "
+                        "Press t to pick a topic.",
+                        severity="warning",
+                        markup=False,
+                    )
+                self.pending_topic = None
+                first = True
+        if first:
+            self.show_topic(topic)
+        else:
+            self.show_topic(topic, self.query_one(ArticleList).current, keep_place=True)
 
     # State -------------------------------------------------------------------
 
@@ -215,9 +217,8 @@ class MainScreen(Screen[None]):
         view = index.view(topic)
         articles = self.query_one(ArticleList)
         row = 0
-        if article is not None and not (keep_place and articles.cursor == 0):
-            position = index.position_of(article)
-            row = (view.row_of(position) if position is not None else None) or 0
+        if article is not None and not (keep_place and not self.reader_engaged):
+            row = self.row_in(view, article)
         articles.set_empty_message(
             "No articles in this topic." if topic else "No articles in this directory."
         )
@@ -227,6 +228,25 @@ class MainScreen(Screen[None]):
         if not view:
             self.show_article(None)
         self.update_status()
+
+    @property
+    def reader_engaged(self) -> bool:
+        """Has the reader moved or started reading? Then new arrivals must not move them."""
+        articles = self.query_one(ArticleList)
+        detail_pane = self.query_one("#detail-pane")
+        return articles.cursor != 0 or self.maximized is not None or detail_pane.has_focus_within
+
+    def row_in(self, view: ArticleView, article: Article) -> int:
+        """The row of `article` in `view`, or of its replacement (a fuller duplicate)."""
+        index = self.index
+        if index is None:
+            return 0
+        position = index.position_of(article)
+        if position is None:
+            replacement = index.find_url(article.url)
+            position = index.position_of(replacement) if replacement else None
+        row = view.row_of(position) if position is not None else None
+        return row or 0
 
     @property
     def topic_label(self) -> str:
@@ -298,6 +318,7 @@ class MainScreen(Screen[None]):
 
     @on(TopicSidebar.TopicChosen)
     def on_topic_chosen(self, event: TopicSidebar.TopicChosen) -> None:
+        self.pending_topic = None  # the reader's choice wins over --topic
         self.show_topic(event.topic)
         self.query_one(ArticleList).focus()
 
@@ -347,6 +368,7 @@ class MainScreen(Screen[None]):
             return
         self.minimize()
         sidebar = self.query_one(TopicSidebar)
+        self.pending_topic = None  # the reader's choice wins over --topic
         if number == 0:
             self.show_topic(None)
         elif number <= len(sidebar.topics):

@@ -10,6 +10,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.message import Message
+from textual.timer import Timer
 from textual.widgets import Label, Markdown, Static
 
 from tui.data.dates import format_local
@@ -18,7 +19,9 @@ from tui.data.model import Article
 from tui.data.parse import ArticleExtras
 from tui.data.urls import is_web_url
 
-_MAX_BODY_CHARS = 200_000
+# Markdown is laid out on the UI thread: beyond this, the body is cut short.
+_MAX_BODY_CHARS = 60_000
+_SETTLE_SECONDS = 0.08
 
 
 class ArticleDetail(VerticalScroll, can_focus=True):
@@ -41,6 +44,7 @@ class ArticleDetail(VerticalScroll, can_focus=True):
         super().__init__(id=id, classes=classes)
         self.article: Article | None = None
         self.root: Path | None = None
+        self._pending: Timer | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(id="detail-title", markup=False)
@@ -99,11 +103,18 @@ class ArticleDetail(VerticalScroll, can_focus=True):
             url += "\n(not a web link: newsdeck will not open it)"
         self._set("#detail-url", url or "This article has no link.")
         self.query_one("#url-label").display = True
+        if self._pending is not None:
+            self._pending.stop()
         if (article.has_body or article.related_size) and self.root is not None:
-            self._load_extras(self.root, article)
+            # Holding j or down skims past articles: read a file only once the
+            # reader stops on it, rather than queueing a read for every row passed.
+            root = self.root
+            self._pending = self.set_timer(_SETTLE_SECONDS, lambda: self._load_extras(root, article))
 
     @work(thread=True, exclusive=True, group="article-extras", exit_on_error=False)
     def _load_extras(self, root: Path, article: Article) -> None:
+        if article is not self.article:
+            return
         extras = read_article_extras(root, article)
         self.post_message(self.ExtrasLoaded(article, extras))
 
