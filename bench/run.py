@@ -187,16 +187,17 @@ def benchmark(size: int, workdir: Path) -> dict[str, float]:
 def _table(rows: list[dict[str, float]]) -> str:
     base = rows[0]
     header = (
-        "| articles | floor | cold load | warm load | first paint cold / warm | topic switch | scroll "
-        "| peak RSS | memory per article |"
+        "| articles | floor | cold load | warm load | first paint cold / warm | keys work (warm) "
+        "| topic switch | scroll | peak RSS | memory per article |"
     )
-    lines = [header, "|" + "---|" * 9]
+    lines = [header, "|" + "---|" * 10]
     for row in rows:
         lines.append(
             f"| {row['size']:,} | {row['floor']:.2f} s "
             f"| {row['cold']:.2f} s (**{row['cold'] / row['floor']:.2f}×** floor) "
             f"| {row['warm']:.2f} s (**{row['warm'] / row['floor']:.3f}×** floor) "
             f"| {row['first_paint_cold']:.2f} s / {row['first_paint_warm']:.2f} s "
+            f"| {row['interactive_warm']:.2f} s "
             f"| {row['topic_switch'] * 1000:.1f} ms ({row['topic_switch'] / base['topic_switch']:.2f}×) "
             f"| {row['scroll'] * 1000:.1f} ms ({row['scroll'] / base['scroll']:.2f}×) "
             f"| {row['peak_rss'] / 1e6:.0f} MB | {row['bytes_per_article'] / 1000:.2f} KB |"

@@ -256,9 +256,15 @@ class MainScreen(Screen[None]):
 
     def update_status(self) -> None:
         index = self.index
-        loading = (
-            f"Loading… {self.progress[0]:,} of {plural(self.progress[1], 'file')}" if self.progress else ""
-        )
+        loading = ""
+        if self.progress is not None:
+            done, total = self.progress
+            # A total of 0: the folders are still being walked, so it is not known yet.
+            loading = (
+                f"Loading… {done:,} of {plural(total, 'file')}"
+                if total
+                else f"Loading… {plural(done, 'file')}"
+            )
         if index is None or self.result is None:
             self.query_one("#status", Static).update(loading or "Loading…")
             return
