@@ -11,10 +11,13 @@ from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import overload
+from typing import TYPE_CHECKING, overload
 
 from tui.data.metadata import Metadata
 from tui.data.model import Article
+
+if TYPE_CHECKING:
+    from tui.data.search import SearchIndex
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +55,10 @@ class ArticleView(Sequence[Article]):
         if isinstance(item, slice):
             return [self._articles[position] for position in self._positions[item]]
         return self._articles[self._positions[item]]
+
+    def position_at(self, row: int) -> int:
+        """The index position of the article at `row`."""
+        return row if self._positions is None else self._positions[row]
 
     def row_of(self, position: int) -> int | None:
         """The row at which the article at index `position` stands, if here."""
@@ -127,6 +134,7 @@ class ArticleIndex:
             provider_names.setdefault(key, label)
         self.providers = _ranked(dict(provider_counts), provider_names)
 
+        self._search: SearchIndex | None = None
         self._by_url: dict[str, int] = {}
         for position, article in enumerate(self.articles):
             for url in (article.original_url, article.web_url):
@@ -141,6 +149,17 @@ class ArticleIndex:
         if topic is None:
             return ArticleView(self.articles)
         return ArticleView(self.articles, self._topic_positions.get(topic, array("I")))
+
+    def positions_of_topic(self, key: str) -> Sequence[int]:
+        return self._topic_positions.get(key, array("I"))
+
+    def search_index(self) -> SearchIndex:
+        """The word index for searching, built on first use (seconds at 100,000 articles)."""
+        if self._search is None:
+            from tui.data.search import SearchIndex
+
+            self._search = SearchIndex(self.articles, (self.topics_of(article) for article in self.articles))
+        return self._search
 
     def topic_name(self, key: str) -> str:
         return self._topic_names.get(key, key)

@@ -1,0 +1,250 @@
+"""The search language and its matcher, over an inverted index of the articles.
+
+    biden debate            both words (any order, any field)
+    "vice president"        the phrase
+    -trump                  not this word (or -"a phrase")
+    topic:election          in this topic (quote names with spaces: topic:"joe biden")
+    provider:cnn            from this provider, by name or domain
+    after:2021-01-01        published on or after this day (local time)
+    before:2021-02-01       published before this day
+
+Words match case- and accent-insensitively ("Pénélope" ~ "penelope"); the
+last word of a query still being typed also matches as a prefix. Nothing in
+a query is an error that stops the search: a problem (an unclosed quote, a
+bad date) is reported in `Query.problems` and the rest of the query applies.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+import unicodedata
+from array import array
+from bisect import bisect_left
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from tui.data.index import ArticleIndex, ArticleView
+from tui.data.model import Article
+
+_WORD = re.compile(r"\w+")
+_FIELDS = ("topic", "provider", "after", "before")
+# Prefix matching of the word being typed stops being useful (and cheap) below this.
+_MIN_PREFIX = 2
+_MAX_PREFIX_WORDS = 256
+
+
+def normalize(text: str) -> str:
+    """Case- and accent-free text: what both queries and articles are compared as."""
+    if text.isascii():
+        return text.lower()
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(char for char in decomposed if not unicodedata.combining(char)).casefold()
+
+
+def words(text: str) -> list[str]:
+    return _WORD.findall(normalize(text))
+
+
+@dataclass(slots=True)
+class Query:
+    text: str = ""
+    terms: list[str] = field(default_factory=list)
+    """Words every match must contain."""
+    phrases: list[list[str]] = field(default_factory=list)
+    excluded_terms: list[str] = field(default_factory=list)
+    excluded_phrases: list[list[str]] = field(default_factory=list)
+    topics: list[str] = field(default_factory=list)
+    providers: list[str] = field(default_factory=list)
+    after: float | None = None
+    before: float | None = None
+    prefix: str | None = None
+    """The last word, while it is still being typed: it matches longer words too."""
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def is_empty(self) -> bool:
+        return not (
+            self.terms
+            or self.phrases
+            or self.excluded_terms
+            or self.excluded_phrases
+            or self.topics
+            or self.providers
+            or self.after is not None
+            or self.before is not None
+            or self.prefix
+        )
+
+    @property
+    def highlight_words(self) -> list[str]:
+        """Normalised words to mark in titles and text."""
+        found = [*self.terms, *(word for phrase in self.phrases for word in phrase)]
+        if self.prefix:
+            found.append(self.prefix)
+        return found
+
+
+_TOKEN = re.compile(r'(-?)(?:(\w+):)?(?:"([^"]*)("?)|(\S*))')
+
+
+def _day(value: str, name: str, problems: list[str]) -> float | None:
+    try:
+        return time.mktime(datetime.strptime(value, "%Y-%m-%d").timetuple())
+    except ValueError:
+        problems.append(f"{name}: wants a date like 2021-01-31, not “{value}”")
+        return None
+
+
+def parse_query(text: str, *, typing: bool = False) -> Query:
+    """Read a query; with `typing`, an unfinished last word matches as a prefix."""
+    query = Query(text=text)
+    last_plain_end = -1
+    for match in _TOKEN.finditer(text):
+        if not match.group(0):
+            continue
+        negated, name, quoted, closing, bare = match.groups()
+        value = quoted if quoted is not None else bare or ""
+        if quoted is not None and not closing:
+            query.problems.append("a quote is not closed: searching for the words after it")
+        if name is not None and name.casefold() in _FIELDS and not negated:
+            name = name.casefold()
+            if not value.strip():
+                query.problems.append(f"{name}: needs a value")
+            elif name == "topic":
+                query.topics.append(value.strip())
+            elif name == "provider":
+                query.providers.append(value.strip())
+            else:
+                day = _day(value.strip(), name, query.problems)
+                if day is not None and name == "after":
+                    query.after = day
+                elif day is not None:
+                    query.before = day
+            continue
+        if name is not None:
+            # "word:thing" that is not a filter is just words (a time, a URL).
+            value = f"{name}:{value}"
+        parts = words(value)
+        if not parts:
+            continue
+        if negated:
+            if quoted is not None and len(parts) > 1:
+                query.excluded_phrases.append(parts)
+            else:
+                query.excluded_terms.extend(parts)
+        elif quoted is not None and len(parts) > 1:
+            query.phrases.append(parts)
+        else:
+            query.terms.extend(parts)
+            if quoted is None and name is None:
+                last_plain_end = match.end()
+    # The word under the cursor is unfinished: "bid" should already find "Biden".
+    if typing and last_plain_end == len(text) and len(query.terms[-1]) >= _MIN_PREFIX:
+        query.prefix = query.terms.pop()
+    return query
+
+
+class SearchIndex:
+    """Word -> sorted positions (in ArticleIndex order) of the articles holding it."""
+
+    def __init__(self, articles: Sequence[Article], topic_names: Iterable[Sequence[str]]) -> None:
+        postings: dict[str, array[int]] = {}
+        self._texts: list[str] = []
+        for position, (article, topics) in enumerate(zip(articles, topic_names, strict=True)):
+            provider = article.provider
+            text = normalize(
+                " \n ".join(
+                    (article.title, article.excerpt, provider.name, provider.domain, " ".join(topics))
+                )
+            )
+            # One separator-joined, normalised text per article, kept for phrases.
+            self._texts.append(" ".join(_WORD.findall(text)))
+            for word in set(_WORD.findall(text)):
+                entries = postings.get(word)
+                if entries is None:
+                    entries = postings[word] = array("I")
+                entries.append(position)
+        self._postings = postings
+        self._vocabulary = sorted(postings)
+        self._size = len(self._texts)
+
+    def positions(self, word: str) -> array[int]:
+        return self._postings.get(word, array("I"))
+
+    def prefix_positions(self, prefix: str) -> set[int]:
+        start = bisect_left(self._vocabulary, prefix)
+        found: set[int] = set()
+        for word in self._vocabulary[start : start + _MAX_PREFIX_WORDS]:
+            if not word.startswith(prefix):
+                break
+            found.update(self._postings[word])
+        return found
+
+    def has_phrase(self, position: int, phrase: list[str]) -> bool:
+        return f" {' '.join(phrase)} " in f" {self._texts[position]} "
+
+    def match(self, query: Query) -> set[int] | None:
+        """Positions of articles matching the words of `query`; None when it has none."""
+        required = [*query.terms, *(word for phrase in query.phrases for word in phrase)]
+        candidates: set[int] | None = None
+        for word in sorted(set(required), key=lambda word: len(self.positions(word))):
+            entries = self.positions(word)
+            candidates = set(entries) if candidates is None else candidates.intersection(entries)
+            if not candidates:
+                return set()
+        if query.prefix:
+            prefixed = self.prefix_positions(query.prefix)
+            candidates = prefixed if candidates is None else candidates & prefixed
+        if candidates is None and (query.excluded_terms or query.excluded_phrases):
+            candidates = set(range(self._size))
+        if candidates is None:
+            return None
+        for phrase in query.phrases:
+            candidates = {position for position in candidates if self.has_phrase(position, phrase)}
+        for word in query.excluded_terms:
+            candidates.difference_update(self.positions(word))
+        for phrase in query.excluded_phrases:
+            candidates = {position for position in candidates if not self.has_phrase(position, phrase)}
+        return candidates
+
+
+def _provider_matches(wanted: str, name: str, domain: str) -> bool:
+    wanted = normalize(wanted)
+    return wanted in (normalize(name), domain.lower()) or domain.lower().startswith(wanted + ".")
+
+
+def find(index: ArticleIndex, query: Query, topic: str | None = None) -> ArticleView:
+    """The articles of `topic` (None: all) that match `query`, in index order.
+
+    Problems found on the way (an unknown topic in `topic:`) are added to
+    `query.problems`.
+    """
+    view = index.view(topic)
+    matched = index.search_index().match(query)
+    for name in query.topics:
+        key = index.find_topic(name)
+        if key is None:
+            query.problems.append(f"no topic named “{name}”")
+            return ArticleView(index.articles, array("I"))
+        in_topic = set(index.positions_of_topic(key))
+        matched = in_topic if matched is None else matched & in_topic
+    positions = array("I")
+    articles = index.articles
+    for row in range(len(view)):
+        article = view[row]
+        position = view.position_at(row)
+        if matched is not None and position not in matched:
+            continue
+        if query.providers and not any(
+            _provider_matches(wanted, article.provider.name, article.provider.domain)
+            for wanted in query.providers
+        ):
+            continue
+        if query.after is not None and (article.published is None or article.published < query.after):
+            continue
+        if query.before is not None and (article.published is None or article.published >= query.before):
+            continue
+        positions.append(position)
+    return ArticleView(articles, positions)
