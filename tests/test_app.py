@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from conftest import ArticleWriter, article_text
 from textual.pilot import Pilot
-from textual.widgets import ProgressBar, Static
+from textual.widgets import Input, ProgressBar, Static
 
 from tui.app import NewsDeckApp
 from tui.screens.help import HelpScreen
@@ -493,3 +493,62 @@ async def test_topic_option_waits_for_its_articles_showing_all_meanwhile(
         assert shown_meanwhile
         assert titles(screen) == ["The rare one"]
         assert status(screen).startswith("Rare: 1 article")
+
+
+async def wait_for_search(pilot: Pilot[None]) -> None:
+    await pilot.app.screen.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def test_slash_searches_as_you_type_and_escape_clears(small_seed: Path) -> None:
+    app = NewsDeckApp(small_seed)
+    async with app.run_test(size=(160, 50)) as pilot:
+        screen = await loaded(pilot)
+        await wait_for_search(pilot)
+        await pilot.press("slash")
+        assert isinstance(app.focused, Input)
+        await pilot.press(*"roc")
+        assert titles(screen) == ["Rocket lands on barge"]  # "roc" already finds "Rocket"
+        await pilot.press("space", *"-barge")
+        assert titles(screen) == []
+        assert status(screen).startswith("Search “roc -barge”")
+        await pilot.press("escape")
+        assert len(titles(screen)) == 5
+        assert isinstance(app.focused, ArticleList)
+        assert not screen.has_class("-searching")
+
+
+async def test_search_combines_with_the_topic_and_marks_matches(small_seed: Path) -> None:
+    app = NewsDeckApp(small_seed)
+    async with app.run_test(size=(160, 50)) as pilot:
+        screen = await loaded(pilot)
+        await wait_for_search(pilot)
+        await pilot.press("1", "slash", *"story")
+        assert titles(screen) == ["Inside story"]  # Space only
+        await pilot.press("enter", "0")
+        assert titles(screen) == ["Inside story"]  # still searching, all topics
+        articles = screen.query_one(ArticleList)
+        row = articles.render_row(0, 120, articles.rich_style)
+        marked = [segment.text for segment in row if segment.style and segment.style.underline]
+        assert "story" in "".join(marked)
+        await pilot.press("slash", *" topic:art provider:times.example after:2024-03-01 before:2024-03-04")
+        assert titles(screen) == ["Inside story"]
+
+
+async def test_a_bad_query_is_explained_not_fatal(small_seed: Path) -> None:
+    app = NewsDeckApp(small_seed)
+    async with app.run_test(size=(160, 50)) as pilot:
+        screen = await loaded(pilot)
+        await wait_for_search(pilot)
+        await pilot.press("slash", *'after:someday "rocket')
+        assert "wants a date" in status(screen) and "quote is not closed" in status(screen)
+        assert titles(screen) == ["Rocket lands on barge"]
+
+
+async def test_search_option_opens_with_the_search_applied(small_seed: Path) -> None:
+    app = NewsDeckApp(small_seed, search="sea ice")
+    async with app.run_test(size=(160, 50)) as pilot:
+        screen = await loaded(pilot)
+        await wait_for_search(pilot)
+        assert titles(screen) == ["Sea ice at record low"]
+        assert screen.query_one("#search", Input).value == "sea ice"

@@ -92,3 +92,34 @@ def test_check_agrees_with_the_app_on_the_corpus(corpus: Path) -> None:
     index = load_directory(corpus).index
     assert report["articles"] == len(index)
     assert report["topics"] == [{"name": facet.name, "count": facet.count} for facet in index.topics]
+
+
+def test_check_search_json_lists_matches_in_list_order(write_article: ArticleWriter, seed: Path) -> None:
+    write_article(
+        "old.md", title="Old rocket news", url="https://a.example/old", published="2020-01-01T00:00:00Z"
+    )
+    write_article(
+        "new.md", title="New rocket news", url="https://a.example/new", published="2024-01-01T10:30:00Z"
+    )
+    write_article("other.md", title="Gardening", url="https://a.example/g")
+    completed = run_cli("check", str(seed), "--json", "--search", "rocket")
+    assert completed.returncode == 0, completed.stderr
+    search = json.loads(completed.stdout)["search"]
+    assert search["query"] == "rocket"
+    assert search["count"] == 2
+    assert search["matches"] == [
+        {
+            "title": "New rocket news",
+            "url": "https://a.example/new",
+            "published": "2024-01-01T10:30:00Z",
+            "path": "new.md",
+        },
+        {
+            "title": "Old rocket news",
+            "url": "https://a.example/old",
+            "published": "2020-01-01T00:00:00Z",
+            "path": "old.md",
+        },
+    ]
+    bad = json.loads(run_cli("check", str(seed), "--json", "--search", "after:soon").stdout)["search"]
+    assert bad["count"] == 3 and "wants a date" in bad["problems"][0]

@@ -60,3 +60,12 @@ def test_broken_files_are_listed(
         await pilot.press("exclamation_mark")
 
     assert snap_compare(NewsDeckApp(Path("seed")), terminal_size=(80, 24), run_before=run_before)
+
+
+def test_search_marks_matches(snap_compare: SnapCompare) -> None:
+    async def run_before(pilot: Pilot[None]) -> None:
+        await _wait_for_load(pilot)
+        await pilot.press("slash", *"night trains", "enter")
+        await pilot.pause()
+
+    assert snap_compare(NewsDeckApp(None), terminal_size=(120, 30), run_before=run_before)

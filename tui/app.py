@@ -35,17 +35,23 @@ class NewsDeckApp(App[None]):
     ]
 
     def __init__(
-        self, directory: Path | None = None, topic: str | None = None, *, use_cache: bool = True
+        self,
+        directory: Path | None = None,
+        topic: str | None = None,
+        *,
+        use_cache: bool = True,
+        search: str | None = None,
     ) -> None:
         super().__init__()
         prepare_parallel_parsing()
         self.directory = directory
         self.topic = topic
         self.use_cache = use_cache
+        self.search = search
         self._demo_directory: Path | None = None
 
     def on_mount(self) -> None:
-        self.push_screen(MainScreen(self.directory, self.topic, use_cache=self.use_cache))
+        self.push_screen(MainScreen(self.directory, self.topic, use_cache=self.use_cache, search=self.search))
 
     def set_demo_directory(self, directory: Path) -> None:
         self._demo_directory = directory

@@ -48,6 +48,7 @@ def _check_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("directory", metavar="DIR", help="seed directory of articles")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument("--search", metavar="QUERY", help="also report the articles this search finds")
     parser.add_argument(
         "--no-cache", action="store_true", help="read every file again; neither use nor update the cache"
     )
@@ -69,7 +70,7 @@ def run_check(arguments: Sequence[str]) -> int:
         return _error(str(error))
     for notice in result.notices:
         print(f"newsdeck: {notice}", file=sys.stderr)
-    report = build_report(result)
+    report = build_report(result, search=options.search)
     text = json.dumps(report, ensure_ascii=False, indent=2) if options.json else format_report(report)
     try:
         print(text, flush=True)
@@ -95,6 +96,7 @@ def run_reader(arguments: Sequence[str]) -> int:
         directory=Path(directory).expanduser() if directory else None,
         topic=options.topic,
         use_cache=not options.no_cache,
+        search=options.search,
     )
     app.run()
     return app.return_code or 0

@@ -2,12 +2,50 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from tui.data.loader import LoadResult
+from tui.data.search import find, parse_query
 from tui.data.wording import plural
 
 
-def build_report(result: LoadResult) -> dict[str, object]:
+def _iso(timestamp: float | None) -> str | None:
+    if timestamp is None:
+        return None
+    return datetime.fromtimestamp(timestamp, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def search_report(result: LoadResult, text: str) -> dict[str, object]:
+    """What `text` finds, in list order (newest first), as the reader would show it."""
+    query = parse_query(text)
+    view = find(result.index, query)
+    report: dict[str, object] = {
+        "query": text,
+        "count": len(view),
+        "matches": [
+            {
+                "title": article.title,
+                "url": article.url,
+                "published": _iso(article.published),
+                "path": article.path,
+            }
+            for article in view
+        ],
+    }
+    if query.problems:
+        report["problems"] = query.problems
+    return report
+
+
+def build_report(result: LoadResult, search: str | None = None) -> dict[str, object]:
     """The `check --json` object; topics come in sidebar order."""
+    report = _base_report(result)
+    if search is not None:
+        report["search"] = search_report(result, search)
+    return report
+
+
+def _base_report(result: LoadResult) -> dict[str, object]:
     index = result.index
     return {
         "directory": str(result.root),
@@ -40,4 +78,10 @@ def format_report(report: dict[str, object]) -> str:
     if skipped:
         lines += ["", f"Skipped ({len(skipped)}):"]
         lines += [f"  {entry['path']}: {entry['reason']}" for entry in skipped]
+    search: dict[str, object] | None = report.get("search")  # type: ignore[assignment]
+    if search is not None:
+        matches: list[dict[str, object]] = search["matches"]  # type: ignore[assignment]
+        lines += ["", f"Search “{search['query']}”: {plural(len(matches), 'match', 'matches')}"]
+        lines += [f"  problem: {problem}" for problem in search.get("problems", [])]  # type: ignore[attr-defined]
+        lines += [f"  {match['published'] or 'undated':20}  {match['title']}" for match in matches]
     return "\n".join(lines)

@@ -135,6 +135,7 @@ class ArticleIndex:
         self.providers = _ranked(dict(provider_counts), provider_names)
 
         self._search: SearchIndex | None = None
+        self._provider_positions: dict[str, array[int]] | None = None
         self._by_url: dict[str, int] = {}
         for position, article in enumerate(self.articles):
             for url in (article.original_url, article.web_url):
@@ -153,11 +154,36 @@ class ArticleIndex:
     def positions_of_topic(self, key: str) -> Sequence[int]:
         return self._topic_positions.get(key, array("I"))
 
+    def positions_of_provider(self, wanted: str) -> Sequence[int]:
+        """Articles of the provider named `wanted` (any case), or with that domain (or a subdomain)."""
+        if self._provider_positions is None:
+            table: dict[str, array[int]] = {}
+            for position, article in enumerate(self.articles):
+                provider = article.provider
+                keys = {provider.name.casefold(), provider.domain.lower()} - {""}
+                for key in keys:
+                    table.setdefault(key, array("I")).append(position)
+            self._provider_positions = table
+        wanted = " ".join(wanted.split()).casefold()
+        found = self._provider_positions.get(wanted)
+        if found is not None:
+            return found
+        # "cnn" also means "cnn.com": a domain whose first label is the word asked for.
+        merged = sorted(
+            {p for key, ps in self._provider_positions.items() if key.startswith(wanted + ".") for p in ps}
+        )
+        return array("I", merged)
+
+    @property
+    def search_ready(self) -> bool:
+        return self._search is not None
+
     def search_index(self) -> SearchIndex:
         """The word index for searching, built on first use (seconds at 100,000 articles)."""
         if self._search is None:
             from tui.data.search import SearchIndex
 
+            self.positions_of_provider("")  # built alongside: provider: filters are then instant
             self._search = SearchIndex(self.articles, (self.topics_of(article) for article in self.articles))
         return self._search
 

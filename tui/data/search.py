@@ -20,7 +20,7 @@ import re
 import time
 import unicodedata
 from array import array
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -210,41 +210,72 @@ class SearchIndex:
         return candidates
 
 
-def _provider_matches(wanted: str, name: str, domain: str) -> bool:
-    wanted = normalize(wanted)
-    return wanted in (normalize(name), domain.lower()) or domain.lower().startswith(wanted + ".")
+def _date_range(index: ArticleIndex, query: Query) -> range:
+    """Positions published in [after, before): one run, as the index is newest first."""
+    articles = index.articles
+    dated = bisect_left(articles, True, key=lambda article: article.published is None)
+
+    def age(article: Article) -> float:  # ascends along the dated positions
+        return -(article.published or 0.0)
+
+    start = 0 if query.before is None else bisect_right(articles, -query.before, hi=dated, key=age)
+    end = dated if query.after is None else bisect_right(articles, -query.after, hi=dated, key=age)
+    return range(start, max(start, end))
 
 
 def find(index: ArticleIndex, query: Query, topic: str | None = None) -> ArticleView:
     """The articles of `topic` (None: all) that match `query`, in index order.
 
-    Problems found on the way (an unknown topic in `topic:`) are added to
-    `query.problems`.
+    Every step is a set operation on positions, never a pass over every
+    article, which keeps typing instant at 100,000 articles. Problems found
+    on the way (an unknown topic in `topic:`) are added to `query.problems`.
     """
-    view = index.view(topic)
     matched = index.search_index().match(query)
+    constraints: list[Iterable[int]] = []
+    if topic is not None:
+        constraints.append(index.positions_of_topic(topic))
     for name in query.topics:
         key = index.find_topic(name)
         if key is None:
             query.problems.append(f"no topic named “{name}”")
             return ArticleView(index.articles, array("I"))
-        in_topic = set(index.positions_of_topic(key))
-        matched = in_topic if matched is None else matched & in_topic
-    positions = array("I")
-    articles = index.articles
-    for row in range(len(view)):
-        article = view[row]
-        position = view.position_at(row)
-        if matched is not None and position not in matched:
-            continue
-        if query.providers and not any(
-            _provider_matches(wanted, article.provider.name, article.provider.domain)
-            for wanted in query.providers
-        ):
-            continue
-        if query.after is not None and (article.published is None or article.published < query.after):
-            continue
-        if query.before is not None and (article.published is None or article.published >= query.before):
-            continue
-        positions.append(position)
-    return ArticleView(articles, positions)
+        constraints.append(index.positions_of_topic(key))
+    if query.providers:
+        constraints.append(
+            {position for wanted in query.providers for position in index.positions_of_provider(wanted)}
+        )
+    if query.after is not None or query.before is not None:
+        constraints.append(_date_range(index, query))
+    if matched is None and not constraints:
+        return index.view(None)
+    # Start from the smallest set: the rest only need membership tests.
+    pools = sorted(constraints, key=len)  # type: ignore[arg-type]
+    if matched is not None:
+        pools.insert(0, matched)
+    result = set(pools[0])
+    for pool in pools[1:]:
+        result.intersection_update(pool)
+    return ArticleView(index.articles, array("I", sorted(result)))
+
+
+def match_spans(text: str, highlight: Sequence[str]) -> list[tuple[int, int]]:
+    """Where the words of `highlight` (normalised; the last may be a prefix) stand in `text`.
+
+    Offsets are into `text` as written, so accents and case survive the marking.
+    """
+    if not highlight or not text:
+        return []
+    wanted = set(highlight)
+    prefixes = tuple(highlight)
+    folded: list[str] = []
+    origin: list[int] = []
+    for offset, char in enumerate(text):
+        for piece in normalize(char):
+            folded.append(piece)
+            origin.append(offset)
+    spans = []
+    for found in _WORD.finditer("".join(folded)):
+        word = found.group()
+        if word in wanted or word.startswith(prefixes):
+            spans.append((origin[found.start()], origin[found.end() - 1] + 1))
+    return spans

@@ -18,6 +18,7 @@ KEYS: tuple[tuple[str, str], ...] = (
     ("t", "Go to the topic sidebar"),
     ("1 … 9", "Show the n-th topic of the sidebar"),
     ("0", "Show all articles"),
+    ("/", 'Search (words, "a phrase", -not, topic:, provider:, after:, before:); escape clears'),
     ("o", "Open the article's original URL (or the focused related item) in your browser"),
     ("!", "List the files that were skipped, and why"),
     ("?", "This help"),

@@ -11,13 +11,14 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Markdown, ProgressBar, Static
+from textual.widgets import Footer, Header, Input, Markdown, ProgressBar, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from tui.data.demo import DEMO_LABEL, write_demo_corpus
 from tui.data.index import ArticleIndex, ArticleView
 from tui.data.loader import LoadError, LoadResult, load_directory
 from tui.data.model import Article
+from tui.data.search import find, parse_query
 from tui.data.urls import is_web_url
 from tui.data.wording import plural
 from tui.screens.help import HelpScreen
@@ -61,6 +62,7 @@ class MainScreen(Screen[None]):
         Binding("o", "open_link", "Open link", id="newsdeck.open"),
         Binding("exclamation_mark", "show_skipped", "Skipped", id="newsdeck.skipped"),
         Binding("escape", "back", "Back", id="newsdeck.back"),
+        Binding("slash", "search", "Search", id="newsdeck.search"),
         Binding("0", "topic(0)", "All articles", show=False, id="newsdeck.topic-0"),
         *(
             Binding(
@@ -70,9 +72,19 @@ class MainScreen(Screen[None]):
         ),
     ]
 
-    def __init__(self, directory: Path | None, topic: str | None = None, *, use_cache: bool = True) -> None:
+    def __init__(
+        self,
+        directory: Path | None,
+        topic: str | None = None,
+        *,
+        use_cache: bool = True,
+        search: str | None = None,
+    ) -> None:
         super().__init__()
         self.directory = directory
+        self.query_text = search or ""
+        self.search_problems: list[str] = []
+        self.highlight: list[str] = []
         self.pending_topic = topic
         """The --topic asked for, until a result is shown with it (or the final one without)."""
         self.use_cache = use_cache
@@ -90,7 +102,12 @@ class MainScreen(Screen[None]):
         with Horizontal(id="panes"):
             yield TopicSidebar(id="topics", classes="panel")
             with Vertical(id="reading"):
-                yield ArticleList(id="articles", classes="panel")
+                with Vertical(id="list-pane"):
+                    yield Input(
+                        placeholder='Search: words  "a phrase"  -not  topic:…  provider:…  after:2021-01-31',
+                        id="search",
+                    )
+                    yield ArticleList(id="articles", classes="panel")
                 with Vertical(id="detail-pane", classes="panel"):
                     yield ArticleDetail(id="detail")
                     yield RelatedList(id="related")
@@ -106,6 +123,9 @@ class MainScreen(Screen[None]):
         self.query_one("#related").border_title = "Related"
         self.sub_title = DEMO_LABEL if self.directory is None else str(self.directory)
         self.query_one(ArticleList).focus()
+        if self.query_text:
+            self.set_class(True, "-searching")
+            self.query_one("#search", Input).value = self.query_text
         self.load()
 
     # Loading -----------------------------------------------------------------
@@ -165,6 +185,8 @@ class MainScreen(Screen[None]):
         self.progress = None
         self.add_class("-loaded")
         self.apply(result)
+        # Ready before the reader presses /: seconds of work at 100,000 articles.
+        self.prepare_search()
         if result.skipped:
             self.notify(
                 f"{plural(len(result.skipped), 'file')} skipped: press ! to see which and why.",
@@ -214,7 +236,7 @@ class MainScreen(Screen[None]):
         if index is None:
             return
         self.topic = topic
-        view = index.view(topic)
+        view = self.filtered_view(index, topic)
         articles = self.query_one(ArticleList)
         row = 0
         if article is not None and not (keep_place and not self.reader_engaged):
@@ -222,7 +244,9 @@ class MainScreen(Screen[None]):
         articles.set_empty_message(
             "No articles in this topic." if topic else "No articles in this directory."
         )
+        articles.highlight = self.highlight
         articles.show(view, row)
+        self.query_one(ArticleDetail).set_highlight(self.highlight)
         self.query_one(TopicSidebar).set_active(topic)
         self.query_one("#articles").border_title = self.topic_label
         if not view:
@@ -277,6 +301,9 @@ class MainScreen(Screen[None]):
             parts.append(f"{plural(self.result.duplicates, 'duplicate')} merged")
         if self.result.skipped:
             parts.append(f"{plural(len(self.result.skipped), 'file')} skipped (press !)")
+        if self.query_text.strip():
+            parts.insert(0, f"Search “{self.query_text.strip()[:60]}”")
+            parts += [f"⚠ {problem}" for problem in self.search_problems]
         if loading:
             parts.insert(0, loading)
         self.query_one("#status", Static).update(" · ".join(parts))
@@ -356,9 +383,67 @@ class MainScreen(Screen[None]):
         self.query_one(TopicSidebar).focus()
 
     def action_back(self) -> None:
-        """Leave the reading view for the list."""
-        self.minimize()
+        """Leave the reading view for the list; or close the search, clearing it."""
+        if self.maximized is not None:
+            self.minimize()
+        elif self.has_class("-searching"):
+            self.close_search()
         self.query_one(ArticleList).focus()
+
+    # Search ------------------------------------------------------------------
+
+    def action_search(self) -> None:
+        self.minimize()
+        self.set_class(True, "-searching")
+        self.refresh_bindings()
+        self.query_one("#search", Input).focus()
+        self.prepare_search()
+
+    def close_search(self) -> None:
+        self.set_class(False, "-searching")
+        self.refresh_bindings()
+        search = self.query_one("#search", Input)
+        if search.value:
+            search.value = ""  # Input.Changed clears the query
+
+    def prepare_search(self) -> None:
+        index = self.index
+        if index is not None and self.result is not None and self.result.complete and not index.search_ready:
+            self._build_search_index(index)
+
+    @work(thread=True, exclusive=True, group="search-index", exit_on_error=False)
+    def _build_search_index(self, index: ArticleIndex) -> None:
+        index.search_index()
+        self.app.call_from_thread(self._search_index_ready, index)
+
+    def _search_index_ready(self, index: ArticleIndex) -> None:
+        if index is self.index and self.query_text:
+            self.show_topic(self.topic)
+
+    @on(Input.Changed, "#search")
+    def on_search_changed(self, event: Input.Changed) -> None:
+        self.query_text = event.value
+        self.show_topic(self.topic)
+
+    @on(Input.Submitted, "#search")
+    def on_search_submitted(self) -> None:
+        self.query_one(ArticleList).focus()
+
+    def filtered_view(self, index: ArticleIndex, topic: str | None) -> ArticleView:
+        """The topic's articles, narrowed by the search when there is one."""
+        self.search_problems = []
+        self.highlight = []
+        if not self.query_text.strip():
+            return index.view(topic)
+        if not index.search_ready:
+            self.search_problems = ["preparing search…"]
+            self.prepare_search()
+            return index.view(topic)
+        query = parse_query(self.query_text, typing=True)
+        view = find(index, query, topic)
+        self.search_problems = query.problems
+        self.highlight = query.highlight_words
+        return view
 
     def watch_maximized(self) -> None:
         # "escape Back" belongs in the footer only while reading full-window.
@@ -366,7 +451,7 @@ class MainScreen(Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "back":
-            return self.maximized is not None
+            return self.maximized is not None or self.has_class("-searching")
         return True
 
     def action_topic(self, number: int) -> None:

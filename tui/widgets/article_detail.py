@@ -17,6 +17,7 @@ from tui.data.dates import format_local
 from tui.data.loader import read_article_extras
 from tui.data.model import Article
 from tui.data.parse import ArticleExtras
+from tui.data.search import match_spans
 from tui.data.urls import is_web_url
 
 # Markdown is laid out on the UI thread: beyond this, the body is cut short.
@@ -26,6 +27,8 @@ _SETTLE_SECONDS = 0.08
 
 class ArticleDetail(VerticalScroll, can_focus=True):
     """Title, provider, date, topics, excerpt, body, images and link."""
+
+    COMPONENT_CLASSES = {"article-detail--match"}
 
     BINDINGS: list[BindingType] = [
         Binding("j", "scroll_down", "Scroll down", show=False),
@@ -44,6 +47,8 @@ class ArticleDetail(VerticalScroll, can_focus=True):
         super().__init__(id=id, classes=classes)
         self.article: Article | None = None
         self.root: Path | None = None
+        self.highlight: list[str] = []
+        """Normalised search words to mark in the title and excerpt."""
         self._pending: Timer | None = None
 
     def compose(self) -> ComposeResult:
@@ -60,9 +65,23 @@ class ArticleDetail(VerticalScroll, can_focus=True):
     def on_mount(self) -> None:
         self.show(None)
 
-    def _set(self, selector: str, text: str) -> None:
+    def set_highlight(self, words: list[str]) -> None:
+        """Mark these (normalised) search words in the title and excerpt."""
+        if words == self.highlight:
+            return
+        self.highlight = words
+        if self.article is not None:
+            self._set("#detail-title", self.article.title, marked=True)
+            self._set("#detail-excerpt", self.article.excerpt, marked=True)
+
+    def _set(self, selector: str, text: str, *, marked: bool = False) -> None:
         widget = self.query_one(selector, Static)
-        widget.update(Content(text))
+        content = Content(text)
+        if marked:
+            style = self.get_visual_style("article-detail--match", partial=True)
+            for start, end in match_spans(text, self.highlight):
+                content = content.stylize(style, start, end)
+        widget.update(content)
         widget.display = bool(text)
 
     def show(self, article: Article | None, topics: tuple[str, ...] = ()) -> None:
@@ -83,7 +102,7 @@ class ArticleDetail(VerticalScroll, can_focus=True):
             self.query_one("#images-label").display = False
             self.query_one("#url-label").display = False
             return
-        self._set("#detail-title", article.title)
+        self._set("#detail-title", article.title, marked=True)
         provider = article.provider.label
         if article.provider.domain and article.provider.domain != provider:
             provider = f"{provider} ({article.provider.domain})"
@@ -91,7 +110,7 @@ class ArticleDetail(VerticalScroll, can_focus=True):
             "#detail-meta", " · ".join(filter(None, (provider, format_local(article.published) or "undated")))
         )
         self._set("#detail-topics", "Topics: " + ", ".join(topics) if topics else "")
-        self._set("#detail-excerpt", article.excerpt)
+        self._set("#detail-excerpt", article.excerpt, marked=True)
         images = "\n".join(
             image.url + (f"  ({image.width}×{image.height})" if image.width and image.height else "")
             for image in article.images

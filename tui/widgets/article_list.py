@@ -8,6 +8,7 @@ from rich.style import Style
 from textual.strip import Strip
 
 from tui.data.model import Article
+from tui.data.search import match_spans
 from tui.widgets.row_layout import headline_row
 from tui.widgets.virtual_list import VirtualList
 
@@ -18,11 +19,14 @@ class ArticleList(VirtualList):
     COMPONENT_CLASSES = VirtualList.COMPONENT_CLASSES | {
         "article-list--provider",
         "article-list--date",
+        "article-list--match",
     }
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(empty_message="Loading…", id=id, classes=classes)
         self.articles: Sequence[Article] = ()
+        self.highlight: list[str] = []
+        """Normalised search words to mark in titles."""
 
     def show(self, articles: Sequence[Article], cursor: int = 0) -> None:
         self.articles = articles
@@ -43,5 +47,7 @@ class ArticleList(VirtualList):
             width,
             provider_style=self.part_style("article-list--provider"),
             date_style=self.part_style("article-list--date"),
+            matches=match_spans(article.title, self.highlight),
+            match_style=self.part_style("article-list--match"),
         )
         return self.text_strip(line, width, style)

@@ -19,12 +19,16 @@ def headline_row(
     *,
     provider_style: Style,
     date_style: Style,
+    matches: list[tuple[int, int]] = (),  # type: ignore[assignment]
+    match_style: Style | None = None,
 ) -> Text:
     """Columns that line up from row to row: the title takes what is left."""
     provider_width = max(8, min(22, width // 5))
     date_width = DATE_WIDTH if width >= _NARROW else 10
     title_width = max(1, width - provider_width - date_width - 3)
     title_text = Text(" " + title, no_wrap=True)
+    for start, end in matches:
+        title_text.stylize(match_style or "", start + 1, end + 1)
     title_text.truncate(title_width, overflow="ellipsis", pad=True)
     provider_text = Text(provider, provider_style)
     provider_text.truncate(provider_width, overflow="ellipsis", pad=True)
