@@ -552,3 +552,44 @@ async def test_search_option_opens_with_the_search_applied(small_seed: Path) -> 
         await wait_for_search(pilot)
         assert titles(screen) == ["Sea ice at record low"]
         assert screen.query_one("#search", Input).value == "sea ice"
+
+
+async def test_s_cycles_newest_oldest_and_rank(write_article: ArticleWriter, seed: Path) -> None:
+    write_article(
+        "a.md",
+        title="Old but good",
+        url="https://n.example/a",
+        published="2020-01-01T00:00:00Z",
+        extra="quality: 200\nheat: 5",
+    )
+    write_article(
+        "b.md",
+        title="New and hot",
+        url="https://n.example/b",
+        published="2024-01-01T00:00:00Z",
+        extra="quality: 100\nheat: 90",
+    )
+    write_article(
+        "c.md",
+        title="Middle",
+        url="https://n.example/c",
+        published="2022-01-01T00:00:00Z",
+        extra="quality: 100\nheat: 10",
+    )
+    write_article("d.md", title="Undated", url="https://n.example/d", published=None)
+    app = NewsDeckApp(seed)
+    async with app.run_test(size=(160, 50)) as pilot:
+        screen = await loaded(pilot)
+        assert titles(screen) == ["New and hot", "Middle", "Old but good", "Undated"]
+        assert "newest first" in status(screen)
+        await pilot.press("down", "s")
+        assert titles(screen) == ["Old but good", "Middle", "New and hot", "Undated"]
+        assert "oldest first" in status(screen)
+        assert screen.query_one(ArticleList).current.title == "Middle"  # type: ignore[union-attr]
+        await pilot.press("s")
+        assert titles(screen) == ["Old but good", "New and hot", "Middle", "Undated"]
+        assert "by rank" in status(screen)
+        await pilot.press("1")
+        assert "by rank" in status(screen)
+        await pilot.press("s")
+        assert titles(screen)[0] == "New and hot"

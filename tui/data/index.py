@@ -33,14 +33,22 @@ def topic_key(name: str) -> str:
     return " ".join(name.split()).casefold()
 
 
+SORTS = ("newest", "oldest", "rank")
+SORT_LABELS = {"newest": "newest first", "oldest": "oldest first", "rank": "by rank"}
+
+
 class ArticleView(Sequence[Article]):
-    """A read-only, newest-first slice of the index (all articles, or one topic)."""
+    """A read-only slice of the index: newest first unless `ordered` says otherwise."""
 
-    __slots__ = ("_articles", "_positions")
+    __slots__ = ("_articles", "_positions", "_rows")
 
-    def __init__(self, articles: Sequence[Article], positions: Sequence[int] | None = None) -> None:
+    def __init__(
+        self, articles: Sequence[Article], positions: Sequence[int] | None = None, *, ordered: bool = True
+    ) -> None:
         self._articles = articles
         self._positions = positions
+        # Positions in another order than the index's: rows are found by lookup, not bisection.
+        self._rows: dict[int, int] | None = None if ordered else {}
 
     def __len__(self) -> int:
         return len(self._articles) if self._positions is None else len(self._positions)
@@ -64,6 +72,10 @@ class ArticleView(Sequence[Article]):
         """The row at which the article at index `position` stands, if here."""
         if self._positions is None:
             return position if 0 <= position < len(self._articles) else None
+        if self._rows is not None:
+            if not self._rows and self._positions:
+                self._rows = {position: row for row, position in enumerate(self._positions)}
+            return self._rows.get(position)
         row = bisect_left(self._positions, position)
         if row < len(self._positions) and self._positions[row] == position:
             return row
@@ -136,6 +148,7 @@ class ArticleIndex:
 
         self._search: SearchIndex | None = None
         self._provider_positions: dict[str, array[int]] | None = None
+        self._rank: array[int] | None = None
         self._by_url: dict[str, int] = {}
         for position, article in enumerate(self.articles):
             for url in (article.original_url, article.web_url):
@@ -150,6 +163,30 @@ class ArticleIndex:
         if topic is None:
             return ArticleView(self.articles)
         return ArticleView(self.articles, self._topic_positions.get(topic, array("I")))
+
+    def ordered(self, view: ArticleView, sort: str) -> ArticleView:
+        """`view` sorted newest first, oldest first (undated still last), or by rank."""
+        if sort == "newest":
+            return view
+        positions = [view.position_at(row) for row in range(len(view))]
+        if sort == "oldest":
+            dated = [position for position in positions if self.articles[position].published is not None]
+            undated = positions[len(dated) :]
+            return ArticleView(self.articles, array("I", [*reversed(dated), *undated]), ordered=False)
+        if self._rank is None:
+            # quality, then heat, then date: higher first; missing values last.
+            def rank(position: int) -> tuple[float, float, float]:
+                article = self.articles[position]
+                return (
+                    -(article.quality if article.quality is not None else -1e18),
+                    -(article.heat if article.heat is not None else -1e18),
+                    position,
+                )
+
+            self._rank = array("I", sorted(range(len(self.articles)), key=rank))
+        members = set(positions)
+        ranked = array("I", (position for position in self._rank if position in members))
+        return ArticleView(self.articles, ranked, ordered=False)
 
     def positions_of_topic(self, key: str) -> Sequence[int]:
         return self._topic_positions.get(key, array("I"))

@@ -19,6 +19,7 @@ KEYS: tuple[tuple[str, str], ...] = (
     ("1 … 9", "Show the n-th topic of the sidebar"),
     ("0", "Show all articles"),
     ("/", 'Search (words, "a phrase", -not, topic:, provider:, after:, before:); escape clears'),
+    ("s", "Sort: newest first, oldest first, by rank (quality, then heat, then date)"),
     ("o", "Open the article's original URL (or the focused related item) in your browser"),
     ("!", "List the files that were skipped, and why"),
     ("?", "This help"),

@@ -15,7 +15,7 @@ from textual.widgets import Footer, Header, Input, Markdown, ProgressBar, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from tui.data.demo import DEMO_LABEL, write_demo_corpus
-from tui.data.index import ArticleIndex, ArticleView
+from tui.data.index import SORT_LABELS, SORTS, ArticleIndex, ArticleView
 from tui.data.loader import LoadError, LoadResult, load_directory
 from tui.data.model import Article
 from tui.data.search import find, parse_query
@@ -63,6 +63,7 @@ class MainScreen(Screen[None]):
         Binding("exclamation_mark", "show_skipped", "Skipped", id="newsdeck.skipped"),
         Binding("escape", "back", "Back", id="newsdeck.back"),
         Binding("slash", "search", "Search", id="newsdeck.search"),
+        Binding("s", "sort", "Sort", id="newsdeck.sort"),
         Binding("0", "topic(0)", "All articles", show=False, id="newsdeck.topic-0"),
         *(
             Binding(
@@ -83,6 +84,7 @@ class MainScreen(Screen[None]):
         super().__init__()
         self.directory = directory
         self.query_text = search or ""
+        self.sort = SORTS[0]
         self.search_problems: list[str] = []
         self.highlight: list[str] = []
         self.pending_topic = topic
@@ -236,7 +238,7 @@ class MainScreen(Screen[None]):
         if index is None:
             return
         self.topic = topic
-        view = self.filtered_view(index, topic)
+        view = index.ordered(self.filtered_view(index, topic), self.sort)
         articles = self.query_one(ArticleList)
         row = 0
         if article is not None and not (keep_place and not self.reader_engaged):
@@ -296,7 +298,7 @@ class MainScreen(Screen[None]):
         parts = [f"{self.topic_label}: {plural(shown, 'article')}"]
         if self.topic is not None:
             parts.append(f"of {len(index):,}")
-        parts = [" ".join(parts)]
+        parts = [f"{' '.join(parts)}, {SORT_LABELS[self.sort]}"]
         if self.result.duplicates:
             parts.append(f"{plural(self.result.duplicates, 'duplicate')} merged")
         if self.result.skipped:
@@ -389,6 +391,11 @@ class MainScreen(Screen[None]):
         elif self.has_class("-searching"):
             self.close_search()
         self.query_one(ArticleList).focus()
+
+    def action_sort(self) -> None:
+        """Newest first, oldest first, by rank: the highlighted article stays highlighted."""
+        self.sort = SORTS[(SORTS.index(self.sort) + 1) % len(SORTS)]
+        self.show_topic(self.topic, self.query_one(ArticleList).current)
 
     # Search ------------------------------------------------------------------
 
