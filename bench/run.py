@@ -64,6 +64,44 @@ def measure_load(directory: str) -> dict[str, float]:
     }
 
 
+# Typed a key at a time, as a reader would: every prefix is one search.
+SEARCHES = (
+    "kalo mi",
+    '"ne ru"',
+    "ka -lo",
+    'topic:"subject 03" vi',
+    "provider:site12.example",
+    "after:2020-01-01 de",
+)
+
+
+def measure_search(directory: str) -> dict[str, float]:
+    """Building the word index, then the time of each keystroke of SEARCHES."""
+    import gc
+
+    from tui.data.loader import load_directory
+    from tui.data.search import find, parse_query
+
+    index = load_directory(directory).index
+    started = time.perf_counter()
+    index.search_index()
+    build = time.perf_counter() - started
+    gc.freeze()  # as the app does once loaded (see MainScreen._search_index_ready)
+    keystrokes = []
+    for text in SEARCHES:
+        for end in range(1, len(text) + 1):
+            started = time.perf_counter()
+            find(index, parse_query(text[:end], typing=True))
+            keystrokes.append(time.perf_counter() - started)
+    keystrokes.sort()
+    return {
+        "build": build,
+        "median": statistics.median(keystrokes),
+        "p95": keystrokes[int(len(keystrokes) * 0.95)],
+        "max": keystrokes[-1],
+    }
+
+
 async def _measure_app(directory: str) -> dict[str, float]:
     from tui.app import NewsDeckApp
     from tui.screens.main import MainScreen
@@ -210,25 +248,53 @@ def _table(rows: list[dict[str, float]]) -> str:
     return "\n".join(lines)
 
 
+def _search(size: int, workdir: Path) -> dict[str, float]:
+    directory = _seed(workdir, size)
+    print(f"  {size:,}: search…", file=sys.stderr)
+    with tempfile.TemporaryDirectory(prefix="newsdeck-bench-cache-") as cache:
+        return _run_measurement("search", directory, Path(cache))
+
+
+def _search_table(rows: list[tuple[int, dict[str, float]]]) -> str:
+    lines = [
+        "| articles | word index built in | search per keystroke: median | 95th percentile | slowest |",
+        "|---|---|---|---|---|",
+    ]
+    for size, row in rows:
+        lines.append(
+            f"| {size:,} | {row['build']:.2f} s | {row['median'] * 1000:.1f} ms "
+            f"| {row['p95'] * 1000:.1f} ms | {row['max'] * 1000:.1f} ms |"
+        )
+    return "\n".join(lines)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--sizes", type=int, nargs="+", default=list(DEFAULT_SIZES))
     parser.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "newsdeck-bench")
+    parser.add_argument("--search-only", action="store_true", help="only the search table")
     parser.add_argument("--measure", nargs=2, metavar=("KIND", "DIR"), help=argparse.SUPPRESS)
     options = parser.parse_args()
     if options.measure:
         kind, directory = options.measure
-        print(json.dumps(measure_load(directory) if kind == "load" else measure_app(directory)))
+        measure = {"load": measure_load, "app": measure_app, "search": measure_search}[kind]
+        print(json.dumps(measure(directory)))
+        return
+    if options.search_only:
+        print(_search_table([(size, _search(size, options.workdir)) for size in options.sizes]))
         return
     rows = [benchmark(size, options.workdir) for size in options.sizes]
+    searches = [(size, _search(size, options.workdir)) for size in options.sizes]
     print(
         f"newsdeck benchmark, {date.today()}, {os.cpu_count()} cores, Python {platform.python_version()}; "
         "ratios in brackets: times to the floor, latencies to the smallest size"
     )
     print()
     print(_table(rows))
+    print()
+    print(_search_table(searches))
 
 
 if __name__ == "__main__":

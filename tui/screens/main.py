@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import tempfile
 from pathlib import Path
 
@@ -424,6 +425,9 @@ class MainScreen(Screen[None]):
         self.app.call_from_thread(self._search_index_ready, index)
 
     def _search_index_ready(self, index: ArticleIndex) -> None:
+        # Hundreds of thousands of long-lived objects now exist; keeping the
+        # collector from walking them again and again avoids pauses while typing.
+        gc.freeze()
         if index is self.index and self.query_text:
             self.show_topic(self.topic)
 
