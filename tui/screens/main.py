@@ -95,6 +95,7 @@ class MainScreen(Screen[None]):
         self.result: LoadResult | None = None
         self.topic: str | None = None
         self.load_error: str | None = None
+        self._search_builder: tuple[ArticleIndex, Worker[None]] | None = None
 
     @property
     def index(self) -> ArticleIndex | None:
@@ -416,10 +417,16 @@ class MainScreen(Screen[None]):
 
     def prepare_search(self) -> None:
         index = self.index
-        if index is not None and self.result is not None and self.result.complete and not index.search_ready:
-            self._build_search_index(index)
+        if index is None or self.result is None or not self.result.complete or index.search_ready:
+            return
+        building = self._search_builder
+        # One build per index: a second thread would only duplicate seconds of work,
+        # and cancelling a thread worker does not stop its thread anyway.
+        if building is not None and building[0] is index and building[1].is_running:
+            return
+        self._search_builder = (index, self._build_search_index(index))
 
-    @work(thread=True, exclusive=True, group="search-index", exit_on_error=False)
+    @work(thread=True, group="search-index", exit_on_error=False)
     def _build_search_index(self, index: ArticleIndex) -> None:
         index.search_index()
         self.app.call_from_thread(self._search_index_ready, index)
