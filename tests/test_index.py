@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from conftest import ArticleWriter, article_text
 
-from tui.data.index import ArticleIndex, Facet
+from tui.data.index import ArticleIndex, Facet, Selection
 from tui.data.loader import LoadResult, load_directory
 from tui.data.model import Article, Provider
 
@@ -297,3 +297,23 @@ def test_topic_names_from_metadata_are_made_safe(write_article: ArticleWriter, s
     write_article("a.md", title="Story", topics=["fb"])
     result = load_directory(seed)
     assert sidebar(result) == [("Facebook’s ␛[31mnews", 1)]
+
+
+def test_selection_of_topics_any_or_all_and_a_provider(write_article: ArticleWriter, seed: Path) -> None:
+    write_article("a.md", title="Both", url="https://x.example/a", topics=["Red", "Blue"], provider="One")
+    write_article("b.md", title="Red only", url="https://x.example/b", topics=["Red"], provider="Two")
+    write_article("c.md", title="Blue only", url="https://x.example/c", topics=["Blue"], provider="One")
+    write_article("d.md", title="Green", url="https://x.example/d", topics=["Green"], provider="One")
+    index = load_directory(seed, use_cache=False).index
+    red, blue = index.find_topic("red"), index.find_topic("blue")
+    assert red and blue
+    assert sorted(titles(index.select(Selection(frozenset({red, blue}))))) == [
+        "Blue only",
+        "Both",
+        "Red only",
+    ]
+    assert titles(index.select(Selection(frozenset({red, blue}), every=True))) == ["Both"]
+    assert sorted(titles(index.select(Selection(provider="one")))) == ["Blue only", "Both", "Green"]
+    assert sorted(titles(index.select(Selection(frozenset({red}), provider="one")))) == ["Both"]
+    assert titles(index.select(Selection(frozenset({red}), provider="nobody"))) == []
+    assert len(index.select(Selection())) == 4

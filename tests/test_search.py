@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from conftest import ArticleWriter
 
-from tui.data.index import ArticleIndex
+from tui.data.index import ArticleIndex, Selection
 from tui.data.loader import load_directory
 from tui.data.search import find, parse_query
 
@@ -41,6 +41,7 @@ def index(write_article: ArticleWriter, seed: Path) -> ArticleIndex:
         provider="Weather Desk",
         domain="weather.example",
         topics=["Weather", "Election"],
+        body="Forecasters in **Zürich** expect a white Christmas across the whole region.\n",
     )
     return load_directory(seed, use_cache=False).index
 
@@ -55,6 +56,30 @@ def test_words_match_any_field_regardless_of_case_and_accents(index: ArticleInde
     assert titles(index, "sharp") == ["Pénélope"]  # excerpt
     assert titles(index, "foxnews") == ["The"]  # provider domain
     assert titles(index, "crime") == ["The"]  # topic name
+
+
+def test_the_body_is_searched_too(index: ArticleIndex) -> None:
+    assert titles(index, "zurich") == ["Weather:"]
+    assert titles(index, '"white christmas"') == ["Weather:"]
+    assert titles(index, "christmas -snow") == []
+
+
+def test_body_words_survive_the_cache(write_article: ArticleWriter, seed: Path) -> None:
+    write_article("x.md", title="Plain title", body="The word quokka is only in the body.\n")
+    load_directory(seed)  # fills the cache
+    cached = load_directory(seed).index
+    assert [article.title for article in find(cached, parse_query("quokka"))] == ["Plain title"]
+
+
+def test_search_within_several_topics_and_a_provider(index: ArticleIndex) -> None:
+    election, crime = index.find_topic("election"), index.find_topic("crime")
+    assert election and crime
+    either = Selection(frozenset({election, crime}))
+    both = Selection(frozenset({election, crime}), every=True)
+    assert [a.title.split()[0] for a in find(index, parse_query("president"), either)] == ["Pénélope", "The"]
+    assert [a.title.split()[0] for a in find(index, parse_query("president"), both)] == []
+    fox = Selection(frozenset({election, crime}), provider="fox news")
+    assert [a.title.split()[0] for a in find(index, parse_query("president"), fox)] == ["The"]
 
 
 def test_several_words_must_all_match(index: ArticleIndex) -> None:

@@ -29,6 +29,24 @@ class Facet:
     count: int
 
 
+@dataclass(frozen=True, slots=True)
+class Selection:
+    """What the sidebar narrows the list to: topics (any or all of them) and a provider."""
+
+    topics: frozenset[str] = frozenset()
+    every: bool = False
+    """All chosen topics at once, rather than any of them."""
+    provider: str | None = None
+    """A provider facet key."""
+
+    @property
+    def is_everything(self) -> bool:
+        return not self.topics and self.provider is None
+
+    def toggled(self, topic: str) -> Selection:
+        return Selection(self.topics ^ {topic}, self.every, self.provider)
+
+
 def topic_key(name: str) -> str:
     return " ".join(name.split()).casefold()
 
@@ -148,6 +166,8 @@ class ArticleIndex:
 
         self._search: SearchIndex | None = None
         self._provider_positions: dict[str, array[int]] | None = None
+        self._facet_positions: dict[str, array[int]] | None = None
+        self._selected: tuple[Selection, Sequence[int]] | None = None
         self._rank: array[int] | None = None
         self._by_url: dict[str, int] = {}
         for position, article in enumerate(self.articles):
@@ -163,6 +183,50 @@ class ArticleIndex:
         if topic is None:
             return ArticleView(self.articles)
         return ArticleView(self.articles, self._topic_positions.get(topic, array("I")))
+
+    def select(self, selection: Selection) -> ArticleView:
+        """The articles of a sidebar selection, newest first."""
+        if selection.is_everything:
+            return ArticleView(self.articles)
+        return ArticleView(self.articles, self.positions_of_selection(selection))
+
+    def positions_of_selection(self, selection: Selection) -> Sequence[int]:
+        # Searching asks again on every keystroke: the last answer is kept.
+        if self._selected is not None and self._selected[0] == selection:
+            return self._selected[1]
+        pools = [self.positions_of_topic(key) for key in selection.topics]
+        if selection.provider is not None:
+            provider = self.positions_of_provider_facet(selection.provider)
+        if len(pools) == 1:
+            topics: Sequence[int] | None = pools[0]
+        elif not pools:
+            topics = None
+        elif selection.every:
+            pools.sort(key=len)
+            common = set(pools[0])
+            for pool in pools[1:]:
+                common.intersection_update(pool)
+            topics = array("I", sorted(common))
+        else:
+            topics = array("I", sorted(set().union(*pools)))
+        if selection.provider is None:
+            found = topics if topics is not None else array("I")
+        elif topics is None:
+            found = provider
+        else:
+            wanted = set(provider)
+            found = array("I", (position for position in topics if position in wanted))
+        self._selected = (selection, found)
+        return found
+
+    def positions_of_provider_facet(self, key: str) -> Sequence[int]:
+        """Articles of the sidebar's provider `key` (a `providers` facet key)."""
+        if self._facet_positions is None:
+            table: dict[str, array[int]] = {}
+            for position, article in enumerate(self.articles):
+                table.setdefault(article.provider.label.casefold(), array("I")).append(position)
+            self._facet_positions = table
+        return self._facet_positions.get(key, array("I"))
 
     def ordered(self, view: ArticleView, sort: str) -> ArticleView:
         """`view` sorted newest first, oldest first (undated still last), or by rank."""

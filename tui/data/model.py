@@ -59,6 +59,8 @@ class Article:
     quality: int | None = None
     heat: int | None = None
     has_body: bool = False
+    body_words: str = ""
+    """The body's words, folded for searching (the body itself is read on demand)."""
 
     @property
     def url(self) -> str:

@@ -16,6 +16,7 @@ import frontmatter
 import yaml
 
 from tui.data.dates import parse_published
+from tui.data.folding import body_words
 from tui.data.model import Article, ImageLink, Provider, RelatedItem
 from tui.data.sanitize import clean_block, clean_line, yaml_printable
 
@@ -283,6 +284,7 @@ def parse_article(data: bytes, path: str) -> Article:
         quality=_int(fields.get("quality")),
         heat=_int(fields.get("heat")),
         has_body=bool(body.strip()),
+        body_words=body_words(clean_block(body)) if body.strip() else "",
     )
 
 

@@ -32,6 +32,7 @@ def encode(article: Article) -> bytes:
             article.quality,
             article.heat,
             article.has_body,
+            article.body_words,
         )
     )
 
@@ -75,6 +76,7 @@ class Decoder:
             quality,
             heat,
             has_body,
+            body_words,
         ) = marshal.loads(payload)
         return Article(
             path=path,
@@ -90,4 +92,5 @@ class Decoder:
             quality=quality,
             heat=heat,
             has_body=has_body,
+            body_words=body_words,
         )

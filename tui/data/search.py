@@ -8,7 +8,8 @@
     after:2021-01-01        published on or after this day (local time)
     before:2021-02-01       published before this day
 
-Words match case- and accent-insensitively ("Pénélope" ~ "penelope"); the
+Words are looked for in the title, excerpt, provider, topics and body, and
+match case- and accent-insensitively ("Pénélope" ~ "penelope"); the
 last word of a query still being typed also matches as a prefix. Nothing in
 a query is an error that stops the search: a problem (an unclosed quote, a
 bad date) is reported in `Query.problems` and the rest of the query applies.
@@ -18,34 +19,22 @@ from __future__ import annotations
 
 import re
 import time
-import unicodedata
 from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from tui.data.index import ArticleIndex, ArticleView
+from tui.data.folding import WORD as _WORD
+from tui.data.folding import normalize, words
+from tui.data.index import ArticleIndex, ArticleView, Selection
 from tui.data.model import Article
 
-_WORD = re.compile(r"\w+")
 _FIELDS = ("topic", "provider", "after", "before")
 # Below three letters a prefix matches a large part of the vocabulary: slow to
 # join at 100,000 articles and of little use to the reader.
 _MIN_PREFIX = 3
 _MAX_PREFIX_WORDS = 256
-
-
-def normalize(text: str) -> str:
-    """Case- and accent-free text: what both queries and articles are compared as."""
-    if text.isascii():
-        return text.lower()
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(char for char in decomposed if not unicodedata.combining(char)).casefold()
-
-
-def words(text: str) -> list[str]:
-    return _WORD.findall(normalize(text))
 
 
 @dataclass(slots=True)
@@ -160,6 +149,8 @@ class SearchIndex:
                     (article.title, article.excerpt, provider.name, provider.domain, " ".join(topics))
                 )
             )
+            if article.body_words:
+                text = f"{text} \n {article.body_words}"
             # One separator-joined, normalised text per article, kept for phrases.
             self._texts.append(" ".join(_WORD.findall(text)))
             for word in set(_WORD.findall(text)):
@@ -224,8 +215,8 @@ def _date_range(index: ArticleIndex, query: Query) -> range:
     return range(start, max(start, end))
 
 
-def find(index: ArticleIndex, query: Query, topic: str | None = None) -> ArticleView:
-    """The articles of `topic` (None: all) that match `query`, in index order.
+def find(index: ArticleIndex, query: Query, within: Selection | str | None = None) -> ArticleView:
+    """The articles of a sidebar selection (or one topic key; None: all) matching `query`, in index order.
 
     Every step is a set operation on positions, never a pass over every
     article, which keeps typing instant at 100,000 articles. Problems found
@@ -233,8 +224,10 @@ def find(index: ArticleIndex, query: Query, topic: str | None = None) -> Article
     """
     matched = index.search_index().match(query)
     constraints: list[Iterable[int]] = []
-    if topic is not None:
-        constraints.append(index.positions_of_topic(topic))
+    if isinstance(within, str):
+        within = Selection(frozenset({within}))
+    if within is not None and not within.is_everything:
+        constraints.append(index.positions_of_selection(within))
     for name in query.topics:
         key = index.find_topic(name)
         if key is None:
