@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from conftest import ArticleWriter, article_text
+from textual.command import CommandList, CommandPalette
 from textual.pilot import Pilot
 from textual.widgets import Input, ProgressBar, Static
 
@@ -101,7 +102,14 @@ async def test_sidebar_lists_all_then_topics_by_count(small_seed: Path) -> None:
     async with app.run_test(size=(160, 50)) as pilot:
         screen = await loaded(pilot)
         rows = [" ".join(row.split()) for row in sidebar_rows(screen)]
-        assert rows == ["0 All articles 5", "1 Space 3", "2 Climate 2", "3 Art 1"]
+        assert rows == [
+            "0✓ All articles 5",
+            "1 Space 3",
+            "2 Climate 2",
+            "3 Art 1",
+            "Providers 1",
+            "Example Times 5",
+        ]
 
 
 async def test_list_is_newest_first_with_provider_and_date(small_seed: Path) -> None:
@@ -357,13 +365,19 @@ async def test_sidebar_counts_match_check_on_the_corpus(corpus: Path) -> None:
     async with app.run_test(size=(160, 50)) as pilot:
         screen = await loaded(pilot)
         sidebar = screen.query_one(TopicSidebar)
-        assert sidebar.total == report["articles"]
+        assert sidebar.rows[0].count == report["articles"]
         shown = [{"name": facet.name, "count": facet.count} for facet in sidebar.topics]
         assert shown == report["topics"]
+        providers = [{"name": facet.name, "count": facet.count} for facet in sidebar.providers]
+        assert providers == report["providers"]
         rows = sidebar_rows(screen)
         assert rows[0].split()[-1] == f"{report['articles']:,}"
-        for row, topic in zip(rows[1:], report["topics"], strict=True):
+        topic_rows = rows[1 : 1 + len(report["topics"])]
+        for row, topic in zip(topic_rows, report["topics"], strict=True):
             assert topic["name"] in row and row.split()[-1] == f"{topic['count']:,}"
+        provider_rows = rows[2 + len(report["topics"]) :]
+        for row, provider in zip(provider_rows, report["providers"], strict=True):
+            assert provider["name"] in row and row.split()[-1] == f"{provider['count']:,}"
         assert f"{report['articles']:,} articles" in status(screen)
 
 
@@ -486,7 +500,7 @@ async def test_topic_option_waits_for_its_articles_showing_all_meanwhile(
                 continue
             if not screen.result.complete and screen.query_one(ArticleList).row_count:
                 shown_meanwhile = True
-                assert screen.topic is None
+                assert screen.selection.is_everything
             if screen.result.complete:
                 break
         screen = await loaded(pilot)
@@ -593,3 +607,124 @@ async def test_s_cycles_newest_oldest_and_rank(write_article: ArticleWriter, see
         assert "by rank" in status(screen)
         await pilot.press("s")
         assert titles(screen)[0] == "New and hot"
+
+
+@pytest.fixture
+def faceted_seed(write_article: ArticleWriter, seed: Path) -> Path:
+    """Space: Moon (Alpha), Mars (Beta), Both (Alpha, also Climate); Climate: Ice (Alpha)."""
+    for name, title, when, topics, provider in [
+        ("moon.md", "Moon base opens", "2024-03-04", ["Space"], "Alpha News"),
+        ("mars.md", "Mars rover wakes", "2024-03-03", ["Space"], "Beta Wire"),
+        ("both.md", "Rockets warm the air", "2024-03-02", ["Space", "Climate"], "Alpha News"),
+        ("ice.md", "Ice shelf cracks", "2024-03-01", ["Climate"], "Alpha News"),
+    ]:
+        write_article(
+            name,
+            title=title,
+            url=f"https://n.example/{name}",
+            published=f"{when}T09:00:00Z",
+            topics=topics,
+            provider=provider,
+            domain=provider.split()[0].lower() + ".example",
+        )
+    return seed
+
+
+async def test_sidebar_lists_providers_and_choosing_one_combines_with_a_topic(faceted_seed: Path) -> None:
+    app = NewsDeckApp(faceted_seed)
+    async with app.run_test(size=(160, 50)) as pilot:
+        screen = await loaded(pilot)
+        rows = [" ".join(row.split()) for row in sidebar_rows(screen)]
+        assert rows[-3:] == ["Providers 2", "Alpha News 3", "Beta Wire 1"]
+        await pilot.press("t", "end", "up", "enter")  # Alpha News
+        assert titles(screen) == ["Moon base opens", "Rockets warm the air", "Ice shelf cracks"]
+        assert status(screen).startswith("From Alpha News: 3 articles of 4")
+        assert isinstance(app.focused, ArticleList)
+        await pilot.press("1")  # Space, still from Alpha News
+        assert titles(screen) == ["Moon base opens", "Rockets warm the air"]
+        assert status(screen).startswith("Space from Alpha News: 2 articles")
+        assert screen.query_one("#articles").border_title == "Space from Alpha News"
+        await pilot.press("t", "end", "up", "enter")  # Alpha News again: every provider
+        assert titles(screen) == ["Moon base opens", "Mars rover wakes", "Rockets warm the air"]
+        await pilot.press("0")
+        assert len(titles(screen)) == 4
+
+
+async def test_the_cursor_steps_over_the_providers_heading(faceted_seed: Path) -> None:
+    app = NewsDeckApp(faceted_seed)
+    async with app.run_test(size=(160, 50)) as pilot:
+        screen = await loaded(pilot)
+        sidebar = screen.query_one(TopicSidebar)
+        await pilot.press("t", "down", "down", "down")  # past Space and Climate
+        assert sidebar.rows[sidebar.cursor].name == "Alpha News"
+        await pilot.press("up")
+        assert sidebar.rows[sidebar.cursor].name == "Climate"
+
+
+async def test_space_chooses_several_topics_and_a_switches_any_to_all(faceted_seed: Path) -> None:
+    app = NewsDeckApp(faceted_seed)
+    async with app.run_test(size=(160, 50)) as pilot:
+        screen = await loaded(pilot)
+        await pilot.press("t", "down", "space")  # Space
+        assert titles(screen) == ["Moon base opens", "Mars rover wakes", "Rockets warm the air"]
+        assert isinstance(app.focused, TopicSidebar)  # still choosing
+        await pilot.press("down", "space")  # and Climate
+        assert len(titles(screen)) == 4
+        assert status(screen).startswith("Climate or Space: 4 articles of 4")
+        assert "a: all of the topics" in status(screen)
+        rows = [" ".join(row.split()) for row in sidebar_rows(screen)]
+        assert rows[1:3] == ["1✓ Space 3", "2✓ Climate 2"]
+        await pilot.press("a")
+        assert titles(screen) == ["Rockets warm the air"]
+        assert status(screen).startswith("Climate and Space: 1 article of 4")
+        assert "a: any of the topics" in status(screen)
+        await pilot.press("space")  # Climate off: Space alone
+        assert titles(screen) == ["Moon base opens", "Mars rover wakes", "Rockets warm the air"]
+        assert status(screen).startswith("Space: 3 articles")
+        await pilot.press("up", "enter")  # enter on a topic shows just that one
+        assert len(titles(screen)) == 3 and isinstance(app.focused, ArticleList)
+
+
+async def palette_choose(pilot: Pilot[None], query: str, expected_first: str) -> None:
+    """Open the command palette, type `query`, wait for `expected_first` on top, press enter."""
+    await pilot.press("ctrl+p")
+    await pilot.pause()
+    palette = pilot.app.screen
+    assert isinstance(palette, CommandPalette)
+    await pilot.press(*query)
+    options = palette.query_one(CommandList)
+    for _ in range(100):
+        await pilot.pause(0.02)
+        if options.option_count and str(options.get_option_at_index(0).prompt).startswith(expected_first):
+            break
+    first = str(options.get_option_at_index(0).prompt) if options.option_count else "nothing"
+    assert first.startswith(expected_first), first
+    await pilot.press("enter")
+    await pilot.pause()
+
+
+async def test_palette_jumps_to_a_topic_a_provider_and_an_article(faceted_seed: Path) -> None:
+    app = NewsDeckApp(faceted_seed)
+    async with app.run_test(size=(160, 50)) as pilot:
+        screen = await loaded(pilot)
+        await palette_choose(pilot, "clim", "Topic: Climate")
+        assert titles(screen) == ["Rockets warm the air", "Ice shelf cracks"]
+        await palette_choose(pilot, "beta", "Provider: Beta Wire")
+        assert titles(screen) == ["Mars rover wakes"]
+        assert status(screen).startswith("From Beta Wire: 1 article")
+        await palette_choose(pilot, "shlf crk", "Ice shelf cracks")  # fuzzy: letters in order
+        article = screen.query_one(ArticleList).current
+        assert article is not None and article.title == "Ice shelf cracks"
+        assert screen.query_one(ArticleDetail).article is article
+        assert isinstance(app.focused, ArticleList)
+
+
+async def test_palette_shows_titles_literally(write_article: ArticleWriter, seed: Path) -> None:
+    write_article(
+        "m.md", title="[bold]Loud[/] [link=https://evil.example]click[/link]", url="https://n.example/m"
+    )
+    app = NewsDeckApp(seed)
+    async with app.run_test(size=(160, 50)) as pilot:
+        screen = await loaded(pilot)
+        await palette_choose(pilot, "loud", "[bold]Loud[/] [link=https://evil.example]click[/link]")
+        assert screen.query_one(ArticleList).current is not None

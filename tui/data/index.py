@@ -288,6 +288,10 @@ class ArticleIndex:
             self._search = SearchIndex(self.articles, (self.topics_of(article) for article in self.articles))
         return self._search
 
+    def provider_name(self, key: str) -> str:
+        """The sidebar's name for the provider facet `key`."""
+        return next((facet.name for facet in self.providers if facet.key == key), key)
+
     def topic_name(self, key: str) -> str:
         return self._topic_names.get(key, key)
 

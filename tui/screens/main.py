@@ -16,12 +16,13 @@ from textual.widgets import Footer, Header, Input, Markdown, ProgressBar, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from tui.data.demo import DEMO_LABEL, write_demo_corpus
-from tui.data.index import SORT_LABELS, SORTS, ArticleIndex, ArticleView
+from tui.data.index import SORT_LABELS, SORTS, ArticleIndex, ArticleView, Selection
 from tui.data.loader import LoadError, LoadResult, load_directory
 from tui.data.model import Article
 from tui.data.search import find, parse_query
 from tui.data.urls import is_web_url
 from tui.data.wording import plural
+from tui.screens.commands import NewsCommands
 from tui.screens.help import HelpScreen
 from tui.screens.skipped import SkippedScreen
 from tui.widgets.article_detail import ArticleDetail
@@ -58,6 +59,8 @@ class MainScreen(Screen[None]):
     # Escape is ours: it leaves the reading view and puts focus back on the list.
     ESCAPE_TO_MINIMIZE = False
 
+    COMMANDS = {NewsCommands}
+
     BINDINGS: list[BindingType] = [
         Binding("t", "focus_topics", "Topics", id="newsdeck.topics"),
         Binding("o", "open_link", "Open link", id="newsdeck.open"),
@@ -65,6 +68,7 @@ class MainScreen(Screen[None]):
         Binding("escape", "back", "Back", id="newsdeck.back"),
         Binding("slash", "search", "Search", id="newsdeck.search"),
         Binding("s", "sort", "Sort", id="newsdeck.sort"),
+        Binding("a", "match_every", "Any/all topics", show=False, id="newsdeck.any-all"),
         Binding("0", "topic(0)", "All articles", show=False, id="newsdeck.topic-0"),
         *(
             Binding(
@@ -93,7 +97,7 @@ class MainScreen(Screen[None]):
         self.use_cache = use_cache
         self.progress: tuple[int, int] | None = None
         self.result: LoadResult | None = None
-        self.topic: str | None = None
+        self.selection = Selection()
         self.load_error: str | None = None
         self._search_builder: tuple[ArticleIndex, Worker[None]] | None = None
 
@@ -205,13 +209,13 @@ class MainScreen(Screen[None]):
         """Show a (partial or final) result, keeping the reader where they were."""
         first = self.result is None
         self.result = result
-        self.query_one(TopicSidebar).show(result.index.topics, len(result.index))
-        topic = self.topic
+        self.query_one(TopicSidebar).show(result.index.topics, result.index.providers, len(result.index))
+        selection = self.selection
         if self.pending_topic is not None:
             # --topic: its articles may be in files not read yet; all articles meanwhile.
             found = result.index.find_topic(self.pending_topic)
             if found is not None or result.complete:
-                topic = found
+                selection = Selection(frozenset({found})) if found is not None else Selection()
                 if found is None:
                     self.notify(
                         f"No topic named “{self.pending_topic}”: showing all articles. "
@@ -222,16 +226,23 @@ class MainScreen(Screen[None]):
                 self.pending_topic = None
                 first = True
         if first:
-            self.show_topic(topic)
+            self.show_selection(selection)
         else:
-            self.show_topic(topic, self.query_one(ArticleList).current, keep_place=True)
+            self.show_selection(selection, self.query_one(ArticleList).current, keep_place=True)
 
     # State -------------------------------------------------------------------
 
-    def show_topic(
-        self, topic: str | None, article: Article | None = None, *, keep_place: bool = False
+    def show_topic(self, topic: str | None) -> None:
+        """Show one topic (None: everything, whichever provider was chosen too)."""
+        if topic is None:
+            self.show_selection(Selection(every=self.selection.every))
+        else:
+            self.show_selection(Selection(frozenset({topic}), self.selection.every, self.selection.provider))
+
+    def show_selection(
+        self, selection: Selection, article: Article | None = None, *, keep_place: bool = False
     ) -> None:
-        """Show one topic (None: all articles), optionally with `article` highlighted.
+        """Show the articles of `selection`, optionally with `article` highlighted.
 
         With `keep_place` (new articles arrived while loading), the list stays
         at the top unless the reader had moved, then follows their article.
@@ -239,20 +250,20 @@ class MainScreen(Screen[None]):
         index = self.index
         if index is None:
             return
-        self.topic = topic
-        view = index.ordered(self.filtered_view(index, topic), self.sort)
+        self.selection = selection
+        view = index.ordered(self.filtered_view(index, selection), self.sort)
         articles = self.query_one(ArticleList)
         row = 0
         if article is not None and not (keep_place and not self.reader_engaged):
             row = self.row_in(view, article)
         articles.set_empty_message(
-            "No articles in this topic." if topic else "No articles in this directory."
+            "No articles here." if not selection.is_everything else "No articles in this directory."
         )
         articles.highlight = self.highlight
         articles.show(view, row)
         self.query_one(ArticleDetail).set_highlight(self.highlight)
-        self.query_one(TopicSidebar).set_active(topic)
-        self.query_one("#articles").border_title = self.topic_label
+        self.query_one(TopicSidebar).set_selection(selection)
+        self.query_one("#articles").border_title = self.selection_label
         if not view:
             self.show_article(None)
         self.update_status()
@@ -277,10 +288,18 @@ class MainScreen(Screen[None]):
         return row or 0
 
     @property
-    def topic_label(self) -> str:
-        if self.index is None or self.topic is None:
+    def selection_label(self) -> str:
+        """What the list shows, in words: "Climate or Science from CNN"."""
+        index = self.index
+        selection = self.selection
+        if index is None or selection.is_everything:
             return ALL_ARTICLES
-        return self.index.topic_name(self.topic)
+        names = sorted((index.topic_name(key) for key in selection.topics), key=str.casefold)
+        label = (" and " if selection.every else " or ").join(names)
+        if selection.provider is not None:
+            provider = index.provider_name(selection.provider)
+            label = f"{label} from {provider}" if label else f"From {provider}"
+        return label
 
     def update_status(self) -> None:
         index = self.index
@@ -297,10 +316,12 @@ class MainScreen(Screen[None]):
             self.query_one("#status", Static).update(loading or "Loading…")
             return
         shown = len(self.query_one(ArticleList).articles)
-        parts = [f"{self.topic_label}: {plural(shown, 'article')}"]
-        if self.topic is not None:
+        parts = [f"{self.selection_label}: {plural(shown, 'article')}"]
+        if not self.selection.is_everything:
             parts.append(f"of {len(index):,}")
         parts = [f"{' '.join(parts)}, {SORT_LABELS[self.sort]}"]
+        if len(self.selection.topics) > 1:
+            parts.append("a: any of the topics" if self.selection.every else "a: all of the topics")
         if self.result.duplicates:
             parts.append(f"{plural(self.result.duplicates, 'duplicate')} merged")
         if self.result.skipped:
@@ -359,6 +380,73 @@ class MainScreen(Screen[None]):
         self.show_topic(event.topic)
         self.query_one(ArticleList).focus()
 
+    @on(TopicSidebar.TopicToggled)
+    def on_topic_toggled(self, event: TopicSidebar.TopicToggled) -> None:
+        # The sidebar keeps focus: the reader is picking several topics.
+        self.pending_topic = None
+        sidebar = self.query_one(TopicSidebar)
+        cursor = sidebar.cursor
+        self.show_selection(self.selection.toggled(event.topic), self.query_one(ArticleList).current)
+        sidebar.cursor = cursor
+
+    @on(TopicSidebar.ProviderChosen)
+    def on_provider_chosen(self, event: TopicSidebar.ProviderChosen) -> None:
+        self.pending_topic = None
+        selection = self.selection
+        provider = None if selection.provider == event.provider else event.provider
+        sidebar = self.query_one(TopicSidebar)
+        cursor = sidebar.cursor
+        self.show_selection(Selection(selection.topics, selection.every, provider))
+        sidebar.cursor = cursor
+        if not event.stay:
+            self.query_one(ArticleList).focus()
+
+    # Command palette --------------------------------------------------------
+
+    def jump_to_topic(self, key: str) -> None:
+        self.pending_topic = None
+        self.minimize()
+        self.show_selection(Selection(frozenset({key}), self.selection.every))
+        self.query_one(ArticleList).focus()
+
+    def jump_to_provider(self, key: str) -> None:
+        self.pending_topic = None
+        self.minimize()
+        self.show_selection(Selection(provider=key, every=self.selection.every))
+        self.query_one(ArticleList).focus()
+
+    def jump_to_article(self, article: Article) -> None:
+        """Highlight `article`: in the list as it is when it is there, else among all articles."""
+        self.minimize()
+        articles = self.query_one(ArticleList)
+        index = self.index
+        if index is None:
+            return
+        position = index.position_of(article)
+        view = articles.articles
+        row = view.row_of(position) if isinstance(view, ArticleView) and position is not None else None
+        if row is not None:
+            articles.cursor = row
+        else:
+            self.pending_topic = None
+            self.query_text = ""
+            self.query_one("#search", Input).value = ""
+            self.set_class(False, "-searching")
+            self.refresh_bindings()
+            self.show_selection(Selection(every=self.selection.every), article)
+        articles.focus()
+
+    def action_match_every(self) -> None:
+        """Switch several chosen topics between any of them and all of them."""
+        selection = self.selection
+        self.show_selection(
+            Selection(selection.topics, not selection.every, selection.provider),
+            self.query_one(ArticleList).current,
+        )
+        if len(selection.topics) < 2:
+            how = "all of" if self.selection.every else "any of"
+            self.notify(f"Several topics (space in the sidebar) will now show articles in {how} them.")
+
     @on(RelatedList.Selected, "#related")
     def on_related_selected(self) -> None:
         item = self.query_one(RelatedList).current
@@ -370,10 +458,10 @@ class MainScreen(Screen[None]):
         if article is None:
             self.open_link(item.url)
             return
-        view = self.index.view(self.topic)
+        view = self.index.select(self.selection)
         position = self.index.position_of(article)
         in_view = position is not None and view.row_of(position) is not None
-        self.show_topic(self.topic if in_view else None, article)
+        self.show_selection(self.selection if in_view else Selection(every=self.selection.every), article)
         self.query_one(ArticleList).focus()
 
     @on(Markdown.LinkClicked)
@@ -397,7 +485,7 @@ class MainScreen(Screen[None]):
     def action_sort(self) -> None:
         """Newest first, oldest first, by rank: the highlighted article stays highlighted."""
         self.sort = SORTS[(SORTS.index(self.sort) + 1) % len(SORTS)]
-        self.show_topic(self.topic, self.query_one(ArticleList).current)
+        self.show_selection(self.selection, self.query_one(ArticleList).current)
 
     # Search ------------------------------------------------------------------
 
@@ -436,29 +524,31 @@ class MainScreen(Screen[None]):
         # collector from walking them again and again avoids pauses while typing.
         gc.freeze()
         if index is self.index and self.query_text:
-            self.show_topic(self.topic)
+            self.show_selection(self.selection)
 
     @on(Input.Changed, "#search")
     def on_search_changed(self, event: Input.Changed) -> None:
+        if event.value == self.query_text:
+            return  # cleared from code, which has already shown the list it wants
         self.query_text = event.value
-        self.show_topic(self.topic)
+        self.show_selection(self.selection)
 
     @on(Input.Submitted, "#search")
     def on_search_submitted(self) -> None:
         self.query_one(ArticleList).focus()
 
-    def filtered_view(self, index: ArticleIndex, topic: str | None) -> ArticleView:
-        """The topic's articles, narrowed by the search when there is one."""
+    def filtered_view(self, index: ArticleIndex, selection: Selection) -> ArticleView:
+        """The selection's articles, narrowed by the search when there is one."""
         self.search_problems = []
         self.highlight = []
         if not self.query_text.strip():
-            return index.view(topic)
+            return index.select(selection)
         if not index.search_ready:
             self.search_problems = ["preparing search…"]
             self.prepare_search()
-            return index.view(topic)
+            return index.select(selection)
         query = parse_query(self.query_text, typing=True)
-        view = find(index, query, topic)
+        view = find(index, query, selection)
         self.search_problems = query.problems
         self.highlight = query.highlight_words
         return view
