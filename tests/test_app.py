@@ -103,12 +103,13 @@ async def test_sidebar_lists_all_then_topics_by_count(small_seed: Path) -> None:
         screen = await loaded(pilot)
         rows = [" ".join(row.split()) for row in sidebar_rows(screen)]
         assert rows == [
-            "0✓ All articles 5",
-            "1 Space 3",
-            "2 Climate 2",
-            "3 Art 1",
+            "0✓ All articles 5/5",  # unread of all
+            "★ Starred 0",
+            "1 Space 3/3",
+            "2 Climate 2/2",
+            "3 Art 1/1",
             "Providers 1",
-            "Example Times 5",
+            "Example Times 5/5",
         ]
 
 
@@ -135,7 +136,7 @@ async def test_number_keys_filter_by_topic_and_zero_shows_all(small_seed: Path) 
         screen = await loaded(pilot)
         await pilot.press("2")
         assert titles(screen) == ["Rocket lands on barge", "Sea ice at record low"]
-        assert status(screen).startswith("Climate: 2 articles of 5")
+        assert status(screen).startswith("Climate: 2 articles (2 unread) of 5")
         await pilot.press("1")
         assert titles(screen) == ["Rocket lands on barge", "Comet seen at dawn", "Inside story"]
         assert status(screen).startswith("Space: 3 articles")
@@ -152,7 +153,7 @@ async def test_sidebar_enter_applies_topic(small_seed: Path) -> None:
         screen = await loaded(pilot)
         await pilot.press("t")
         assert isinstance(app.focused, TopicSidebar)
-        await pilot.press("down", "j", "k", "down", "down", "enter")
+        await pilot.press("down", "down", "j", "k", "down", "down", "enter")  # past Starred, Space, Climate
         assert titles(screen) == ["Inside story"]
         assert screen.query_one("#articles").border_title == "Art"
 
@@ -371,13 +372,15 @@ async def test_sidebar_counts_match_check_on_the_corpus(corpus: Path) -> None:
         providers = [{"name": facet.name, "count": facet.count} for facet in sidebar.providers]
         assert providers == report["providers"]
         rows = sidebar_rows(screen)
-        assert rows[0].split()[-1] == f"{report['articles']:,}"
-        topic_rows = rows[1 : 1 + len(report["topics"])]
+        # Nothing is read yet in this fresh profile: unread/total shows the count twice.
+        assert rows[0].split()[-1] == f"{report['articles']:,}/{report['articles']:,}"
+        topic_rows = rows[2 : 2 + len(report["topics"])]
         for row, topic in zip(topic_rows, report["topics"], strict=True):
-            assert topic["name"] in row and row.split()[-1] == f"{topic['count']:,}"
-        provider_rows = rows[2 + len(report["topics"]) :]
+            assert topic["name"] in row and row.split()[-1] == f"{topic['count']:,}/{topic['count']:,}"
+        provider_rows = rows[3 + len(report["topics"]) :]
         for row, provider in zip(provider_rows, report["providers"], strict=True):
-            assert provider["name"] in row and row.split()[-1] == f"{provider['count']:,}"
+            count = f"{provider['count']:,}"
+            assert provider["name"] in row and row.split()[-1] == f"{count}/{count}"
         assert f"{report['articles']:,} articles" in status(screen)
 
 
@@ -402,8 +405,8 @@ async def test_clicking_a_row_highlights_that_row(small_seed: Path) -> None:
         articles = screen.query_one(ArticleList)
         await pilot.click(ArticleList, offset=(5, 3))  # border row + third article row
         assert articles.current.title == "Inside story"  # type: ignore[union-attr]
-        await pilot.click(TopicSidebar, offset=(5, 2))
-        await pilot.click(TopicSidebar, offset=(5, 2), times=2)
+        await pilot.click(TopicSidebar, offset=(5, 3))  # border, All articles, Starred, Space
+        await pilot.click(TopicSidebar, offset=(5, 3), times=2)
         assert titles(screen) == ["Rocket lands on barge", "Comet seen at dawn", "Inside story"]
 
 
@@ -635,10 +638,10 @@ async def test_sidebar_lists_providers_and_choosing_one_combines_with_a_topic(fa
     async with app.run_test(size=(160, 50)) as pilot:
         screen = await loaded(pilot)
         rows = [" ".join(row.split()) for row in sidebar_rows(screen)]
-        assert rows[-3:] == ["Providers 2", "Alpha News 3", "Beta Wire 1"]
+        assert rows[-3:] == ["Providers 2", "Alpha News 3/3", "Beta Wire 1/1"]
         await pilot.press("t", "end", "up", "enter")  # Alpha News
         assert titles(screen) == ["Moon base opens", "Rockets warm the air", "Ice shelf cracks"]
-        assert status(screen).startswith("From Alpha News: 3 articles of 4")
+        assert status(screen).startswith("From Alpha News: 3 articles (3 unread) of 4")
         assert isinstance(app.focused, ArticleList)
         await pilot.press("1")  # Space, still from Alpha News
         assert titles(screen) == ["Moon base opens", "Rockets warm the air"]
@@ -655,7 +658,7 @@ async def test_the_cursor_steps_over_the_providers_heading(faceted_seed: Path) -
     async with app.run_test(size=(160, 50)) as pilot:
         screen = await loaded(pilot)
         sidebar = screen.query_one(TopicSidebar)
-        await pilot.press("t", "down", "down", "down")  # past Space and Climate
+        await pilot.press("t", "down", "down", "down", "down")  # past Starred, Space and Climate
         assert sidebar.rows[sidebar.cursor].name == "Alpha News"
         await pilot.press("up")
         assert sidebar.rows[sidebar.cursor].name == "Climate"
@@ -665,18 +668,18 @@ async def test_space_chooses_several_topics_and_a_switches_any_to_all(faceted_se
     app = NewsDeckApp(faceted_seed)
     async with app.run_test(size=(160, 50)) as pilot:
         screen = await loaded(pilot)
-        await pilot.press("t", "down", "space")  # Space
+        await pilot.press("t", "down", "down", "space")  # Space
         assert titles(screen) == ["Moon base opens", "Mars rover wakes", "Rockets warm the air"]
         assert isinstance(app.focused, TopicSidebar)  # still choosing
         await pilot.press("down", "space")  # and Climate
         assert len(titles(screen)) == 4
-        assert status(screen).startswith("Climate or Space: 4 articles of 4")
+        assert status(screen).startswith("Climate or Space: 4 articles (4 unread) of 4")
         assert "a: all of the topics" in status(screen)
         rows = [" ".join(row.split()) for row in sidebar_rows(screen)]
-        assert rows[1:3] == ["1✓ Space 3", "2✓ Climate 2"]
+        assert rows[2:4] == ["1✓ Space 3/3", "2✓ Climate 2/2"]
         await pilot.press("a")
         assert titles(screen) == ["Rockets warm the air"]
-        assert status(screen).startswith("Climate and Space: 1 article of 4")
+        assert status(screen).startswith("Climate and Space: 1 article (1 unread) of 4")
         assert "a: any of the topics" in status(screen)
         await pilot.press("space")  # Climate off: Space alone
         assert titles(screen) == ["Moon base opens", "Mars rover wakes", "Rockets warm the air"]

@@ -317,3 +317,16 @@ def test_selection_of_topics_any_or_all_and_a_provider(write_article: ArticleWri
     assert sorted(titles(index.select(Selection(frozenset({red}), provider="one")))) == ["Both"]
     assert titles(index.select(Selection(frozenset({red}), provider="nobody"))) == []
     assert len(index.select(Selection())) == 4
+
+
+def test_sidebar_counts_stay_short_past_ten_thousand() -> None:
+    from tui.data.wording import compact
+
+    assert [compact(n) for n in (7, 9_999, 10_000, 12_345, 100_000, 2_500_000)] == [
+        "7",
+        "9,999",
+        "10k",
+        "12.3k",
+        "100k",
+        "2.5M",
+    ]

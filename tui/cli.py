@@ -11,6 +11,8 @@ from pathlib import Path
 
 from tui import __version__
 from tui.data.loader import LoadError, check_directory, load_directory
+from tui.data.state import ENV_STATE_DIR, StateError, StateStore, read_export, state_path
+from tui.data.wording import plural
 
 ENV_DIRECTORY = "NEWSDECK_DIR"
 
@@ -23,7 +25,8 @@ def _reader_parser() -> argparse.ArgumentParser:
             "With no DIRECTORY, newsdeck opens $NEWSDECK_DIR if set, else a built-in "
             "demo of made-up articles.\n"
             "Run 'newsdeck check DIR [--json]' to report what a directory holds "
-            "without opening the reader."
+            "without opening the reader,\n"
+            "and 'newsdeck state export|import FILE' to back up or restore read and starred marks."
         ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -55,6 +58,22 @@ def _check_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _state_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="newsdeck state",
+        description=(
+            "Back up or restore which articles you have read and starred. "
+            f"The marks live in {state_path()} (set ${ENV_STATE_DIR} to use another folder)."
+        ),
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="{export,import}")
+    export = commands.add_parser("export", help="write the marks to FILE as JSON ('-': standard output)")
+    export.add_argument("file", metavar="FILE")
+    restore = commands.add_parser("import", help="read marks from FILE (an export); others are kept")
+    restore.add_argument("file", metavar="FILE")
+    return parser
+
+
 def _error(message: str) -> int:
     print(f"newsdeck: {message}", file=sys.stderr)
     return 2
@@ -77,6 +96,53 @@ def run_check(arguments: Sequence[str]) -> int:
     except BrokenPipeError:
         # `newsdeck check DIR | head`: the reader left early, which is not an error of ours.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    return 0
+
+
+def run_state(arguments: Sequence[str]) -> int:
+    options = _state_parser().parse_args(arguments)
+    store = StateStore(background=False)
+    try:
+        for notice in store.notices:
+            print(f"newsdeck: {notice}", file=sys.stderr)
+        if options.command == "export":
+            return _export_state(store, options.file)
+        return _import_state(store, options.file)
+    finally:
+        store.close()
+
+
+def _export_state(store: StateStore, file: str) -> int:
+    if store.problem:
+        return _error(store.problem)
+    document = store.export()
+    text = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    try:
+        if file == "-":
+            sys.stdout.write(text)
+        else:
+            Path(file).expanduser().write_text(text, encoding="utf-8")
+    except OSError as error:
+        return _error(f"cannot write {file} ({error.strerror or error})")
+    count = len(document["articles"])  # type: ignore[arg-type]
+    if file != "-":
+        print(f"Saved the marks of {plural(count, 'article')} to {file}.")
+    return 0
+
+
+def _import_state(store: StateStore, file: str) -> int:
+    try:
+        text = sys.stdin.read() if file == "-" else Path(file).expanduser().read_text(encoding="utf-8")
+        count = store.import_marks(read_export(text))
+    except OSError as error:
+        return _error(f"cannot read {file} ({error.strerror or error})")
+    except UnicodeDecodeError:
+        return _error(f"{file} is not UTF-8 text")
+    except StateError as error:
+        return _error(f"{file}: {error}")
+    if not store.flush():
+        return _error(store.problem or "the marks could not be saved")
+    print(f"Restored the marks of {plural(count, 'article')} from {file}.")
     return 0
 
 
@@ -106,4 +172,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
     if arguments[:1] == ["check"]:
         return run_check(arguments[1:])
+    if arguments[:1] == ["state"]:
+        return run_state(arguments[1:])
     return run_reader(arguments)

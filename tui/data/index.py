@@ -38,13 +38,15 @@ class Selection:
     """All chosen topics at once, rather than any of them."""
     provider: str | None = None
     """A provider facet key."""
+    starred: bool = False
+    """Only starred articles (the marks live outside the index: the screen applies this)."""
 
     @property
     def is_everything(self) -> bool:
-        return not self.topics and self.provider is None
+        return not self.topics and self.provider is None and not self.starred
 
     def toggled(self, topic: str) -> Selection:
-        return Selection(self.topics ^ {topic}, self.every, self.provider)
+        return Selection(self.topics ^ {topic}, self.every, self.provider, self.starred)
 
 
 def topic_key(name: str) -> str:
@@ -81,6 +83,11 @@ class ArticleView(Sequence[Article]):
         if isinstance(item, slice):
             return [self._articles[position] for position in self._positions[item]]
         return self._articles[self._positions[item]]
+
+    @property
+    def is_ordered(self) -> bool:
+        """Rows in index order (newest first), so a row is found by bisection."""
+        return self._rows is None
 
     def position_at(self, row: int) -> int:
         """The index position of the article at `row`."""
@@ -185,13 +192,14 @@ class ArticleIndex:
         return ArticleView(self.articles, self._topic_positions.get(topic, array("I")))
 
     def select(self, selection: Selection) -> ArticleView:
-        """The articles of a sidebar selection, newest first."""
-        if selection.is_everything:
+        """The articles of a sidebar selection's topics and provider, newest first."""
+        if not selection.topics and selection.provider is None:
             return ArticleView(self.articles)
         return ArticleView(self.articles, self.positions_of_selection(selection))
 
     def positions_of_selection(self, selection: Selection) -> Sequence[int]:
         # Searching asks again on every keystroke: the last answer is kept.
+        selection = Selection(selection.topics, selection.every, selection.provider)
         if self._selected is not None and self._selected[0] == selection:
             return self._selected[1]
         pools = [self.positions_of_topic(key) for key in selection.topics]
@@ -292,6 +300,13 @@ class ArticleIndex:
         """The sidebar's name for the provider facet `key`."""
         return next((facet.name for facet in self.providers if facet.key == key), key)
 
+    def topic_keys_at(self, position: int) -> tuple[str, ...]:
+        return self._article_topics[position]
+
+    def provider_key_at(self, position: int) -> str:
+        """The `providers` facet key of the article at `position`."""
+        return self.articles[position].provider.label.casefold()
+
     def topic_name(self, key: str) -> str:
         return self._topic_names.get(key, key)
 
@@ -308,6 +323,9 @@ class ArticleIndex:
 
     def position_of(self, article: Article) -> int | None:
         return self._position.get(article.path)
+
+    def position_of_path(self, path: str) -> int | None:
+        return self._position.get(path)
 
     def find_url(self, url: str) -> Article | None:
         position = self._by_url.get(url.strip()) if url else None

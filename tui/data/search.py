@@ -226,7 +226,7 @@ def find(index: ArticleIndex, query: Query, within: Selection | str | None = Non
     constraints: list[Iterable[int]] = []
     if isinstance(within, str):
         within = Selection(frozenset({within}))
-    if within is not None and not within.is_everything:
+    if within is not None and (within.topics or within.provider is not None):
         constraints.append(index.positions_of_selection(within))
     for name in query.topics:
         key = index.find_topic(name)

@@ -164,8 +164,7 @@ class StateStore:
             self._unavailable(f"{self.path} is damaged and could not be replaced ({error})")
             return
         self.notices.append(
-            f"Your read and starred marks file was damaged. It was moved to {kept} "
-            "and a new one started."
+            f"Your read and starred marks file was damaged. It was moved to {kept} and a new one started."
         )
 
     def _unavailable(self, reason: str) -> None:
@@ -315,7 +314,7 @@ _NO_MARK = Mark()
 
 def _entries(document: object) -> list[tuple[str, bool, bool]]:
     if not isinstance(document, dict) or document.get("format") != EXPORT_FORMAT:
-        raise StateError("this is not a newsdeck state export (no \"format\": \"newsdeck-state\")")
+        raise StateError('this is not a newsdeck state export (no "format": "newsdeck-state")')
     articles = document.get("articles")
     if not isinstance(articles, list):
         raise StateError('the export has no "articles" list')

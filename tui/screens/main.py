@@ -12,6 +12,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Footer, Header, Input, Markdown, ProgressBar, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
@@ -19,10 +20,13 @@ from tui.data.demo import DEMO_LABEL, write_demo_corpus
 from tui.data.index import SORT_LABELS, SORTS, ArticleIndex, ArticleView, Selection
 from tui.data.loader import LoadError, LoadResult, load_directory
 from tui.data.model import Article
+from tui.data.reading import ReadingMarks
 from tui.data.search import find, parse_query
+from tui.data.state import StateStore
 from tui.data.urls import is_web_url
 from tui.data.wording import plural
 from tui.screens.commands import NewsCommands
+from tui.screens.confirm import ConfirmScreen
 from tui.screens.help import HelpScreen
 from tui.screens.skipped import SkippedScreen
 from tui.widgets.article_detail import ArticleDetail
@@ -53,6 +57,10 @@ class LoadSnapshot(Message):
         return isinstance(message, LoadSnapshot)
 
 
+READ_AFTER_SECONDS = 1.0
+"""How long an article is shown in the detail view before it counts as read."""
+
+
 class MainScreen(Screen[None]):
     """Owns the loaded index and which topic is shown; panes only display."""
 
@@ -69,6 +77,12 @@ class MainScreen(Screen[None]):
         Binding("slash", "search", "Search", id="newsdeck.search"),
         Binding("s", "sort", "Sort", id="newsdeck.sort"),
         Binding("a", "match_every", "Any/all topics", show=False, id="newsdeck.any-all"),
+        Binding("m", "toggle_read", "Read/unread", id="newsdeck.toggle-read"),
+        Binding("M", "mark_all_read", "All read", show=False, id="newsdeck.mark-all-read"),
+        Binding("n", "next_unread(1)", "Next unread", id="newsdeck.next-unread"),
+        Binding("N", "next_unread(-1)", "Previous unread", show=False, id="newsdeck.previous-unread"),
+        Binding("asterisk,f", "toggle_star", "Star", id="newsdeck.star"),
+        Binding("u", "unread_only", "Unread only", show=False, id="newsdeck.unread-only"),
         Binding("0", "topic(0)", "All articles", show=False, id="newsdeck.topic-0"),
         *(
             Binding(
@@ -100,6 +114,11 @@ class MainScreen(Screen[None]):
         self.selection = Selection()
         self.load_error: str | None = None
         self._search_builder: tuple[ArticleIndex, Worker[None]] | None = None
+        self.store: StateStore | None = None
+        self.marks: ReadingMarks | None = None
+        self.unread_only = False
+        self._read_timer: Timer | None = None
+        self._state_problem: str | None = None
 
     @property
     def index(self) -> ArticleIndex | None:
@@ -134,7 +153,146 @@ class MainScreen(Screen[None]):
         if self.query_text:
             self.set_class(True, "-searching")
             self.query_one("#search", Input).value = self.query_text
+        self.open_state()
         self.load()
+        self.set_interval(1.0, self.watch_state)
+
+    def on_unmount(self) -> None:
+        if self.store is not None:
+            self.store.close()  # writes what is pending: nothing is lost on quit
+
+    # Read and starred marks ---------------------------------------------------
+
+    @work(thread=True, group="state", exit_on_error=False, description="Opening read marks")
+    def open_state(self) -> None:
+        store = StateStore()
+        self.app.call_from_thread(self._state_opened, store)
+
+    def _state_opened(self, store: StateStore) -> None:
+        if not self.is_attached:
+            store.close()
+            return
+        self.store = store
+        for notice in store.notices:
+            self.notify(notice, title="Read marks", severity="warning", markup=False, timeout=15)
+        self.attach_marks()
+        if self.result is not None:
+            self.show_selection(self.selection, self.query_one(ArticleList).current, keep_place=True)
+        self.watch_state()
+
+    def attach_marks(self) -> None:
+        """Lay the stored marks over the current index (a new one arrives with each snapshot)."""
+        if self.store is None or self.index is None:
+            return
+        self.marks = ReadingMarks(self.index, self.store, self.result.root if self.result else None)
+        self.query_one(TopicSidebar).marks = self.marks
+        self.query_one(ArticleList).marks = self.marks
+
+    def watch_state(self) -> None:
+        """Say so once when marks stop being saved (read-only or full disk), and when they are again."""
+        store = self.store
+        problem = store.problem if store is not None else None
+        if problem == self._state_problem:
+            return
+        if problem is not None:
+            self.notify(
+                f"{problem} newsdeck goes on working; marks are kept until it can save them.",
+                title="Read marks",
+                severity="warning",
+                markup=False,
+                timeout=15,
+            )
+        elif self._state_problem is not None and store is not None and not store.unsaved:
+            self.notify("Read marks are being saved again.", title="Read marks", markup=False)
+        self._state_problem = problem
+        self.update_status()
+
+    def marks_changed(self) -> None:
+        self.query_one(TopicSidebar).refresh()
+        self.query_one(ArticleList).refresh()
+        self.update_status()
+
+    def mark_read_later(self, article: Article | None) -> None:
+        """Shown for a second in the detail view: read. Scrolling past does not count."""
+        if self._read_timer is not None:
+            self._read_timer.stop()
+            self._read_timer = None
+        if article is not None:
+            self._read_timer = self.set_timer(READ_AFTER_SECONDS, lambda: self.mark_read(article))
+
+    def mark_read(self, article: Article) -> None:
+        index, marks = self.index, self.marks
+        position = index.position_of(article) if index is not None else None
+        if marks is None or position is None:
+            return
+        if marks.set_read((position,)):
+            self.marks_changed()
+
+    def action_toggle_read(self) -> None:
+        position = self.query_one(ArticleList).current_position()
+        if self.marks is None or position is None:
+            self.notify("No article is selected." if self.marks else "Read marks are still loading.")
+            return
+        self.mark_read_later(None)  # the reader's own choice wins over the timer
+        self.marks.toggle_read(position)
+        self.marks_changed()
+
+    def action_toggle_star(self) -> None:
+        position = self.query_one(ArticleList).current_position()
+        if self.marks is None or position is None:
+            self.notify("No article is selected." if self.marks else "Read marks are still loading.")
+            return
+        starred = self.marks.toggle_star(position)
+        self.marks_changed()
+        self.notify("Starred." if starred else "Star removed.", timeout=2)
+
+    def action_mark_all_read(self) -> None:
+        articles = self.query_one(ArticleList)
+        view = articles.articles
+        if self.marks is None or not isinstance(view, ArticleView) or not view:
+            return
+        unread = self.marks.unread_in(view)
+        if not unread:
+            self.notify("Everything here is read already.")
+            return
+        if len(view) > articles.scrollable_content_region.height:
+            question = f"Mark {plural(unread, 'unread article')} in “{self.selection_label}” as read?"
+            self.app.push_screen(ConfirmScreen(question, "Mark read"), self._mark_view_read)
+        else:
+            self._mark_view_read(True)
+
+    def _mark_view_read(self, confirmed: bool | None) -> None:
+        view = self.query_one(ArticleList).articles
+        if not confirmed or self.marks is None or not isinstance(view, ArticleView):
+            return
+        self.mark_read_later(None)
+        changed = self.marks.set_read(view.position_at(row) for row in range(len(view)))
+        self.marks_changed()
+        self.notify(f"{plural(changed, 'article')} marked read.", timeout=3)
+
+    def action_next_unread(self, step: int) -> None:
+        articles = self.query_one(ArticleList)
+        view = articles.articles
+        if self.marks is None or not isinstance(view, ArticleView) or not view:
+            return
+        self.minimize()
+        row = self.marks.next_unread(view, articles.cursor, step)
+        if row is None:
+            self.notify(f"No unread article {'below' if step > 0 else 'above'} this one.", timeout=3)
+            return
+        articles.cursor = row
+        articles.focus()
+
+    def action_unread_only(self) -> None:
+        self.unread_only = not self.unread_only
+        self.show_selection(self.selection, self.query_one(ArticleList).current)
+
+    @on(TopicSidebar.StarredChosen)
+    def on_starred_chosen(self) -> None:
+        self.pending_topic = None
+        selection = self.selection
+        self.show_selection(Selection(every=selection.every, starred=not selection.starred))
+        self.query_one(ArticleList).focus()
 
     # Loading -----------------------------------------------------------------
 
@@ -209,6 +367,7 @@ class MainScreen(Screen[None]):
         """Show a (partial or final) result, keeping the reader where they were."""
         first = self.result is None
         self.result = result
+        self.attach_marks()
         self.query_one(TopicSidebar).show(result.index.topics, result.index.providers, len(result.index))
         selection = self.selection
         if self.pending_topic is not None:
@@ -296,6 +455,8 @@ class MainScreen(Screen[None]):
             return ALL_ARTICLES
         names = sorted((index.topic_name(key) for key in selection.topics), key=str.casefold)
         label = (" and " if selection.every else " or ").join(names)
+        if selection.starred:
+            label = f"Starred in {label}" if label else "Starred"
         if selection.provider is not None:
             provider = index.provider_name(selection.provider)
             label = f"{label} from {provider}" if label else f"From {provider}"
@@ -315,11 +476,14 @@ class MainScreen(Screen[None]):
         if index is None or self.result is None:
             self.query_one("#status", Static).update(loading or "Loading…")
             return
-        shown = len(self.query_one(ArticleList).articles)
-        parts = [f"{self.selection_label}: {plural(shown, 'article')}"]
-        if not self.selection.is_everything:
+        shown = self.query_one(ArticleList).articles
+        parts = [f"{self.selection_label}: {plural(len(shown), 'article')}"]
+        if self.marks is not None and self.marks.index is index and isinstance(shown, ArticleView):
+            parts.append(f"({self.marks.unread_in(shown):,} unread)")
+        if not self.selection.is_everything or self.unread_only:
             parts.append(f"of {len(index):,}")
-        parts = [f"{' '.join(parts)}, {SORT_LABELS[self.sort]}"]
+        order = SORT_LABELS[self.sort]
+        parts = [f"{' '.join(parts)}, {'unread only, ' if self.unread_only else ''}{order}"]
         if len(self.selection.topics) > 1:
             parts.append("a: any of the topics" if self.selection.every else "a: all of the topics")
         if self.result.duplicates:
@@ -329,6 +493,8 @@ class MainScreen(Screen[None]):
         if self.query_text.strip():
             parts.insert(0, f"Search “{self.query_text.strip()[:60]}”")
             parts += [f"⚠ {problem}" for problem in self.search_problems]
+        if self._state_problem:
+            parts.append("⚠ marks not saved")
         if loading:
             parts.insert(0, loading)
         self.query_one("#status", Static).update(" · ".join(parts))
@@ -338,6 +504,7 @@ class MainScreen(Screen[None]):
         detail.root = self.result.root if self.result else None
         topics = self.index.topics_of(article) if self.index and article else ()
         detail.show(article, topics)
+        self.mark_read_later(article)
         related = self.query_one(RelatedList)
         related.show(())
         related.display = False
@@ -396,7 +563,7 @@ class MainScreen(Screen[None]):
         provider = None if selection.provider == event.provider else event.provider
         sidebar = self.query_one(TopicSidebar)
         cursor = sidebar.cursor
-        self.show_selection(Selection(selection.topics, selection.every, provider))
+        self.show_selection(Selection(selection.topics, selection.every, provider, selection.starred))
         sidebar.cursor = cursor
         if not event.stay:
             self.query_one(ArticleList).focus()
@@ -440,7 +607,7 @@ class MainScreen(Screen[None]):
         """Switch several chosen topics between any of them and all of them."""
         selection = self.selection
         self.show_selection(
-            Selection(selection.topics, not selection.every, selection.provider),
+            Selection(selection.topics, not selection.every, selection.provider, selection.starred),
             self.query_one(ArticleList).current,
         )
         if len(selection.topics) < 2:
@@ -542,15 +709,18 @@ class MainScreen(Screen[None]):
         self.search_problems = []
         self.highlight = []
         if not self.query_text.strip():
-            return index.select(selection)
-        if not index.search_ready:
+            view = index.select(selection)
+        elif not index.search_ready:
             self.search_problems = ["preparing search…"]
             self.prepare_search()
-            return index.select(selection)
-        query = parse_query(self.query_text, typing=True)
-        view = find(index, query, selection)
-        self.search_problems = query.problems
-        self.highlight = query.highlight_words
+            view = index.select(selection)
+        else:
+            query = parse_query(self.query_text, typing=True)
+            view = find(index, query, selection)
+            self.search_problems = query.problems
+            self.highlight = query.highlight_words
+        if self.marks is not None and self.marks.index is index:
+            view = self.marks.narrow(view, unread_only=self.unread_only, starred_only=selection.starred)
         return view
 
     def watch_maximized(self) -> None:
@@ -584,10 +754,11 @@ class MainScreen(Screen[None]):
         if article is None:
             self.notify("No article is selected.", severity="warning")
             return
-        self.open_link(article.url)
+        if self.open_link(article.url):
+            self.mark_read(article)
 
-    def open_link(self, url: str) -> None:
-        """Hand `url` to the browser, but only if it is an http(s) link."""
+    def open_link(self, url: str) -> bool:
+        """Hand `url` to the browser, but only if it is an http(s) link. Was it handed?"""
         if not url:
             self.notify("This item has no link to open.", severity="warning")
         elif not is_web_url(url):
@@ -600,6 +771,8 @@ class MainScreen(Screen[None]):
         else:
             self.app.open_url(url)
             self.notify(url[:200], title="Opening in your browser", markup=False)
+            return True
+        return False
 
     def action_show_skipped(self) -> None:
         if self.result is None:

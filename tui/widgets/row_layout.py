@@ -21,12 +21,17 @@ def headline_row(
     date_style: Style,
     matches: list[tuple[int, int]] = (),  # type: ignore[assignment]
     match_style: Style | None = None,
+    flag: Text | None = None,
+    title_style: Style | str = "",
 ) -> Text:
-    """Columns that line up from row to row: the title takes what is left."""
+    """Columns that line up from row to row: the title takes what is left.
+
+    `flag` is one cell before the title (unread, starred); a space without it.
+    """
     provider_width = max(8, min(22, width // 5))
     date_width = DATE_WIDTH if width >= _NARROW else 10
     title_width = max(1, width - provider_width - date_width - 3)
-    title_text = Text(" " + title, no_wrap=True)
+    title_text = Text.assemble(flag or " ", (title, title_style), no_wrap=True)
     for start, end in matches:
         title_text.stylize(match_style or "", start + 1, end + 1)
     title_text.truncate(title_width, overflow="ellipsis", pad=True)

@@ -12,12 +12,15 @@ from textual.message import Message
 from textual.strip import Strip
 
 from tui.data.index import Facet, Selection
+from tui.data.reading import ReadingMarks
+from tui.data.wording import compact
 from tui.widgets.virtual_list import VirtualList
 
 ALL_ARTICLES = "All articles"
+STARRED = "★ Starred"
 PROVIDERS = "Providers"
 
-RowKind = Literal["all", "topic", "heading", "provider"]
+RowKind = Literal["all", "starred", "topic", "heading", "provider"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,7 +32,10 @@ class SidebarRow:
 
 
 class TopicSidebar(VirtualList):
-    """Row 0 is every article; row n (1-9 also a key) is the n-th topic; providers follow."""
+    """Every article, the starred ones, the topics (1-9 are keys), then the providers.
+
+    Counts read "unread/total" once read marks are known.
+    """
 
     BINDINGS: list[BindingType] = [
         Binding("space", "toggle", "Toggle topic", tooltip="Add or remove this topic from the ones shown"),
@@ -40,6 +46,7 @@ class TopicSidebar(VirtualList):
         "topic-sidebar--count",
         "topic-sidebar--active",
         "topic-sidebar--heading",
+        "topic-sidebar--unread",
     }
 
     class TopicChosen(Message):
@@ -57,6 +64,9 @@ class TopicSidebar(VirtualList):
             super().__init__()
             self.topic = topic
 
+    class StarredChosen(Message):
+        """Enter on "Starred": show the starred articles (again: all articles)."""
+
     class ProviderChosen(Message):
         """Enter or space on a provider: show only its articles (again: all providers)."""
 
@@ -72,13 +82,16 @@ class TopicSidebar(VirtualList):
         self.providers: tuple[Facet, ...] = ()
         self.rows: list[SidebarRow] = []
         self.selection = Selection()
+        self.marks: ReadingMarks | None = None
+        self._first_topic_row = 2
 
     def show(self, topics: tuple[Facet, ...], providers: tuple[Facet, ...], total: int) -> None:
         """New counts; the cursor stays on the row it was on."""
         here = self.rows[self.cursor] if self.row_count else None
         self.topics = topics
         self.providers = providers
-        rows = [SidebarRow("all", None, ALL_ARTICLES, total)]
+        rows = [SidebarRow("all", None, ALL_ARTICLES, total), SidebarRow("starred", None, STARRED, 0)]
+        self._first_topic_row = len(rows)
         rows += [SidebarRow("topic", facet.key, facet.name, facet.count) for facet in topics]
         if providers:
             rows.append(SidebarRow("heading", None, PROVIDERS, len(providers)))
@@ -101,7 +114,7 @@ class TopicSidebar(VirtualList):
         """Mark what is shown; a single topic or provider also takes the cursor."""
         self.selection = selection
         if not selection.topics and selection.provider is None:
-            self.cursor = self.row_of("all", None)
+            self.cursor = self.row_of("starred" if selection.starred else "all", None)
         elif len(selection.topics) == 1 and selection.provider is None:
             self.cursor = self.row_of("topic", next(iter(selection.topics)))
         self.refresh()
@@ -109,6 +122,8 @@ class TopicSidebar(VirtualList):
     def is_marked(self, entry: SidebarRow) -> bool:
         if entry.kind == "all":
             return self.selection.is_everything
+        if entry.kind == "starred":
+            return self.selection.starred
         if entry.kind == "topic":
             return entry.key in self.selection.topics
         return entry.kind == "provider" and entry.key == self.selection.provider
@@ -132,6 +147,8 @@ class TopicSidebar(VirtualList):
             return
         if entry.kind == "provider" and entry.key is not None:
             self.post_message(self.ProviderChosen(entry.key))
+        elif entry.kind == "starred":
+            self.post_message(self.StarredChosen())
         else:
             self.post_message(self.TopicChosen(entry.key))
 
@@ -146,15 +163,34 @@ class TopicSidebar(VirtualList):
         else:
             self.action_select()
 
+    def counter(self, entry: SidebarRow) -> Text:
+        """ "12/64": unread of all, or the bare count before marks are known."""
+        marks = self.marks
+        count_style = self.part_style("topic-sidebar--count")
+        if entry.kind == "starred":
+            return Text(compact(marks.starred_count if marks else 0), count_style)
+        if marks is None or entry.kind == "heading":
+            return Text(compact(entry.count), count_style)
+        if entry.kind == "all":
+            unread = marks.unread_total
+        elif entry.kind == "topic":
+            unread = marks.unread_topics.get(entry.key or "", 0)
+        else:
+            unread = marks.unread_providers.get(entry.key or "", 0)
+        return Text.assemble(
+            (compact(unread), self.part_style("topic-sidebar--unread") if unread else count_style),
+            (f"/{compact(entry.count)}", count_style),
+        )
+
     def render_row(self, row: int, width: int, style: Style) -> Strip:
         entry = self.rows[row]
-        counter = f"{entry.count:,}"
+        counter = self.counter(entry)
         if entry.kind == "heading":
             label = Text(entry.name, self.part_style("topic-sidebar--heading"))
             label.truncate(max(1, width - len(counter) - 1), overflow="ellipsis", pad=True)
-            line = Text.assemble(label, " ", (counter, self.part_style("topic-sidebar--count")))
-            return self.text_strip(line, width, style)
-        hint = str(row) if row <= 9 and entry.kind != "provider" else " "
+            return self.text_strip(Text.assemble(label, " ", counter), width, style)
+        number = row - self._first_topic_row + 1 if entry.kind == "topic" else 0
+        hint = "0" if entry.kind == "all" else str(number) if 0 < number <= 9 else " "
         marked = self.is_marked(entry)
         mark = "✓" if marked else " "
         name_width = max(1, width - len(counter) - 5)
@@ -166,6 +202,6 @@ class TopicSidebar(VirtualList):
             " ",
             label,
             " ",
-            (counter, self.part_style("topic-sidebar--count")),
+            counter,
         )
         return self.text_strip(line, width, style)
