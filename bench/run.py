@@ -162,7 +162,13 @@ def measure_app(directory: str) -> dict[str, float]:
 
 
 def _run_measurement(kind: str, directory: Path, cache_dir: Path) -> dict[str, float]:
-    environment = {**os.environ, "NEWSDECK_CACHE_DIR": str(cache_dir), "PYTHONPATH": str(REPO)}
+    environment = {
+        **os.environ,
+        "NEWSDECK_CACHE_DIR": str(cache_dir),
+        # The reader's marks of the benchmark stay out of the user's own.
+        "NEWSDECK_STATE_DIR": str(cache_dir / "state"),
+        "PYTHONPATH": str(REPO),
+    }
     completed = subprocess.run(
         [sys.executable, __file__, "--measure", kind, str(directory)],
         capture_output=True,

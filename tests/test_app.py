@@ -731,3 +731,20 @@ async def test_palette_shows_titles_literally(write_article: ArticleWriter, seed
         screen = await loaded(pilot)
         await palette_choose(pilot, "loud", "[bold]Loud[/] [link=https://evil.example]click[/link]")
         assert screen.query_one(ArticleList).current is not None
+
+
+async def test_search_combines_with_a_provider_and_several_topics(faceted_seed: Path) -> None:
+    app = NewsDeckApp(faceted_seed)
+    async with app.run_test(size=(160, 50)) as pilot:
+        screen = await loaded(pilot)
+        await pilot.press("t", "end", "up", "enter")  # Alpha News
+        await pilot.press("slash", *"base")
+        assert titles(screen) == ["Moon base opens"]
+        await pilot.press("escape")
+        assert len(titles(screen)) == 3  # the search is gone, the provider stays
+        await pilot.press("t", "home", "down", "down", "space", "down", "space")  # Space and Climate
+        await pilot.press("slash", *"ice moon")  # both words: no article has them
+        assert titles(screen) == []
+        await pilot.press(*["backspace"] * 5)
+        assert titles(screen) == ["Ice shelf cracks"]
+        assert status(screen).startswith("Search “ice” · Climate or Space from Alpha News: 1 article")

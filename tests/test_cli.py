@@ -123,3 +123,51 @@ def test_check_search_json_lists_matches_in_list_order(write_article: ArticleWri
     ]
     bad = json.loads(run_cli("check", str(seed), "--json", "--search", "after:soon").stdout)["search"]
     assert bad["count"] == 3 and "wants a date" in bad["problems"][0]
+
+
+def test_state_export_then_import_on_another_machine(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tui.data.state import StateStore
+
+    monkeypatch.setenv("NEWSDECK_STATE_DIR", str(tmp_path / "laptop"))
+    store = StateStore()
+    store.set("https://a.example/read", read=True)
+    store.set("https://a.example/starred", starred=True)
+    store.close()
+    backup = tmp_path / "marks.json"
+    exported = run_cli("state", "export", str(backup))
+    assert exported.returncode == 0, exported.stderr
+    assert "2 articles" in exported.stdout
+    document = json.loads(backup.read_text(encoding="utf-8"))
+    assert document["format"] == "newsdeck-state"
+    assert {entry["id"] for entry in document["articles"]} == {
+        "https://a.example/read",
+        "https://a.example/starred",
+    }
+
+    monkeypatch.setenv("NEWSDECK_STATE_DIR", str(tmp_path / "desktop"))
+    imported = run_cli("state", "import", str(backup))
+    assert imported.returncode == 0, imported.stderr
+    assert "Restored the marks of 2 articles" in imported.stdout
+    restored = StateStore(background=False)
+    assert restored.get("https://a.example/read").read
+    assert restored.get("https://a.example/starred").starred
+    restored.close()
+    to_stdout = run_cli("state", "export", "-")
+    assert json.loads(to_stdout.stdout) == json.loads(backup.read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [(None, "cannot read"), ("not json", "not JSON"), ('{"articles": []}', "not a newsdeck state export")],
+)
+def test_state_import_of_a_bad_file_exits_2_with_a_reason(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, content: str | None, message: str
+) -> None:
+    monkeypatch.setenv("NEWSDECK_STATE_DIR", str(tmp_path / "state"))
+    source = tmp_path / "marks.json"
+    if content is not None:
+        source.write_text(content, encoding="utf-8")
+    completed = run_cli("state", "import", str(source))
+    assert completed.returncode == 2
+    assert message in completed.stderr and "Traceback" not in completed.stderr
+    assert len(completed.stderr.strip().splitlines()) == 1

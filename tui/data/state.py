@@ -68,8 +68,9 @@ class Mark:
 @dataclass(slots=True)
 class _Change:
     read: bool | None = None
+    read_at: float | None = None
     starred: bool | None = None
-    when: float = 0.0
+    starred_at: float | None = None
 
 
 class StateError(Exception):
@@ -176,8 +177,21 @@ class StateStore:
     def get(self, identity: str) -> Mark:
         return self.marks.get(identity, _NO_MARK)
 
-    def set(self, identity: str, *, read: bool | None = None, starred: bool | None = None) -> None:
-        """Change a mark now; it reaches the disk within `FLUSH_SECONDS`."""
+    def set(
+        self,
+        identity: str,
+        *,
+        read: bool | None = None,
+        starred: bool | None = None,
+        when: tuple[float | None, float | None] | None = None,
+    ) -> None:
+        """Change a mark now; it reaches the disk within `FLUSH_SECONDS`.
+
+        `when` gives the times of the read and starred changes (an import keeps
+        the original ones); by default, now.
+        """
+        now = time.time()
+        read_at, starred_at = when if when is not None else (now, now)
         current = self.get(identity)
         mark = Mark(current.read if read is None else read, current.starred if starred is None else starred)
         with self._lock:
@@ -187,10 +201,9 @@ class StateStore:
                 self.marks.pop(identity, None)
             change = self._pending.setdefault(identity, _Change())
             if read is not None:
-                change.read = read
+                change.read, change.read_at = read, read_at
             if starred is not None:
-                change.starred = starred
-            change.when = time.time()
+                change.starred, change.starred_at = starred, starred_at
         self._wake.set()
 
     def set_many(self, identities: Iterable[str], *, read: bool) -> None:
@@ -245,12 +258,12 @@ class StateStore:
                 if change.read is not None:
                     connection.execute(
                         "UPDATE marks SET read = ?, read_at = ? WHERE id = ?",
-                        (int(change.read), change.when, identity),
+                        (int(change.read), change.read_at, identity),
                     )
                 if change.starred is not None:
                     connection.execute(
                         "UPDATE marks SET starred = ?, starred_at = ? WHERE id = ?",
-                        (int(change.starred), change.when, identity),
+                        (int(change.starred), change.starred_at, identity),
                     )
             connection.execute("COMMIT")
         except BaseException:
@@ -265,8 +278,10 @@ class StateStore:
                 if newer is None:
                     self._pending[identity] = change
                 else:  # a change made meanwhile wins over the one that failed
-                    newer.read = change.read if newer.read is None else newer.read
-                    newer.starred = change.starred if newer.starred is None else newer.starred
+                    if newer.read is None:
+                        newer.read, newer.read_at = change.read, change.read_at
+                    if newer.starred is None:
+                        newer.starred, newer.starred_at = change.starred, change.starred_at
 
     def close(self) -> None:
         """Write what is pending and stop; safe to call twice."""
@@ -304,15 +319,19 @@ class StateStore:
     def import_marks(self, document: object) -> int:
         """Apply an export: each article's marks as the file has them. Returns how many."""
         entries = _entries(document)
-        for identity, read, starred in entries:
-            self.set(identity, read=read, starred=starred)
+        for identity, read, starred, when in entries:
+            self.set(identity, read=read, starred=starred, when=when)
         return len(entries)
 
 
 _NO_MARK = Mark()
 
 
-def _entries(document: object) -> list[tuple[str, bool, bool]]:
+def _time(value: object) -> float | None:
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+
+def _entries(document: object) -> list[tuple[str, bool, bool, tuple[float | None, float | None]]]:
     if not isinstance(document, dict) or document.get("format") != EXPORT_FORMAT:
         raise StateError('this is not a newsdeck state export (no "format": "newsdeck-state")')
     articles = document.get("articles")
@@ -325,7 +344,8 @@ def _entries(document: object) -> list[tuple[str, bool, bool]]:
         read, starred = entry.get("read", False), entry.get("starred", False)
         if not isinstance(read, bool) or not isinstance(starred, bool):
             raise StateError(f"article {number} of the export has read/starred that are not true or false")
-        entries.append((entry["id"], read, starred))
+        when = (_time(entry.get("read_at")), _time(entry.get("starred_at")))
+        entries.append((entry["id"], read, starred, when))
     return entries
 
 

@@ -474,7 +474,7 @@ class MainScreen(Screen[None]):
                 else f"Loading… {plural(done, 'file')}"
             )
         if index is None or self.result is None:
-            self.query_one("#status", Static).update(loading or "Loading…")
+            self.set_status(loading or "Loading…")
             return
         shown = self.query_one(ArticleList).articles
         parts = [f"{self.selection_label}: {plural(len(shown), 'article')}"]
@@ -497,7 +497,12 @@ class MainScreen(Screen[None]):
             parts.append("⚠ marks not saved")
         if loading:
             parts.insert(0, loading)
-        self.query_one("#status", Static).update(" · ".join(parts))
+        self.set_status(" · ".join(parts))
+
+    def set_status(self, text: str) -> None:
+        # One fixed-size line: no layout pass, which would repaint every pane's
+        # scrollbars on each of the hundred progress updates of a large load.
+        self.query_one("#status", Static).update(text, layout=False)
 
     def show_article(self, article: Article | None) -> None:
         detail = self.query_one(ArticleDetail)
