@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from conftest import ArticleWriter, article_text
 from textual.command import CommandList, CommandPalette
+from textual.content import Content
 from textual.pilot import Pilot
 from textual.widgets import Input, ProgressBar, Static
 
@@ -748,3 +749,17 @@ async def test_search_combines_with_a_provider_and_several_topics(faceted_seed: 
         await pilot.press(*["backspace"] * 5)
         assert titles(screen) == ["Ice shelf cracks"]
         assert status(screen).startswith("Search “ice” · Climate or Space from Alpha News: 1 article")
+
+
+async def test_markup_in_provider_names_is_shown_literally(write_article: ArticleWriter, seed: Path) -> None:
+    write_article(
+        "m.md", title="Loud story", url="https://n.example/m", provider="Wire [/] [b]bold", domain="w.example"
+    )
+    app = NewsDeckApp(seed)
+    async with app.run_test(size=(160, 50)) as pilot:
+        screen = await loaded(pilot)
+        await pilot.press("t", "end", "enter")  # the provider
+        shown = Content.from_markup(str(screen.query_one("#articles").border_title)).plain
+        assert shown == "From Wire [/] [b]bold"  # as the border draws it
+        await palette_choose(pilot, "loud", "Loud story")
+        assert screen.query_one(ArticleList).current is not None

@@ -283,10 +283,7 @@ def test_articles_are_known_by_url_else_by_absolute_path(tmp_path: Path) -> None
     assert article_id(Article(path="a.md", title="t", web_url="https://w.example/1"), tmp_path) == (
         "https://w.example/1"
     )
-    assert (
-        article_id(Article(path="sub/a.md", title="t"), tmp_path)
-        == f"file:{(tmp_path / 'sub/a.md').resolve()}"
-    )
+    assert article_id(Article(path="sub/a.md", title="t"), tmp_path) == f"file:{tmp_path / 'sub/a.md'}"
 
 
 @pytest.fixture
@@ -334,3 +331,59 @@ def test_next_unread_and_narrowing(marked_index: ArticleIndex, state_file: Path)
     assert [a.title for a in marks.narrow(view, unread_only=False, starred_only=True)] == ["Story 2"]
     assert list(marks.narrow(view, unread_only=True, starred_only=True)) == []
     store.close()
+
+
+def test_a_folder_that_becomes_writable_gets_the_marks_made_meanwhile(tmp_path: Path) -> None:
+    blocker = tmp_path / "later"
+    blocker.write_text("a file where the state folder should be")
+    store = StateStore(blocker / "state.sqlite3", background=False)
+    store.set("https://a.example/1", read=True)
+    assert not store.flush() and store.problem is not None
+    blocker.unlink()  # the reader fixes their disk while newsdeck runs
+    assert store.flush() and store.problem is None
+    store.close()
+    assert stored(blocker / "state.sqlite3") == {"https://a.example/1": Mark(read=True)}
+
+
+def test_marks_that_cannot_be_saved_at_quit_are_kept_in_an_importable_file(tmp_path: Path) -> None:
+    blocker = tmp_path / "blocked"
+    blocker.write_text("a file where the state folder should be")
+    store = StateStore(blocker / "state.sqlite3", background=False)
+    store.set("https://a.example/1", read=True)
+    store.set("https://a.example/2", starred=True)
+    store.close()
+    assert store.recovery_file is not None and store.recovery_file.is_file()
+    target = StateStore(tmp_path / "elsewhere" / "state.sqlite3", background=False)
+    assert target.import_marks(read_export(store.recovery_file.read_text(encoding="utf-8"))) == 2
+    assert target.get("https://a.example/1") == Mark(read=True)
+    assert target.get("https://a.example/2") == Mark(starred=True)
+    target.close()
+    store.recovery_file.unlink()
+
+
+def test_a_file_mark_is_dropped_once_the_article_has_a_url(
+    tmp_path: Path, write_article: ArticleWriter
+) -> None:
+    seed = tmp_path / "seed"
+    write_article("plain.md", title="No link yet", url=None)
+    index = load_directory(seed, use_cache=False).index
+    store = StateStore(tmp_path / "s" / "state.sqlite3", background=False)
+    ReadingMarks(index, store, seed).set_read([0])
+    assert ReadingMarks(index, store, seed).is_read(0)
+    write_article("plain.md", title="No link yet", url="https://now.example/linked")
+    relinked = load_directory(seed, use_cache=False).index
+    assert not ReadingMarks(relinked, store, seed).is_read(0)  # known by its URL now
+    store.close()
+
+
+def test_long_bodies_are_searchable_in_their_first_words_only(
+    write_article: ArticleWriter, seed: Path
+) -> None:
+    from tui.data.search import find, parse_query
+
+    body = "opening words here. " + "filler " * 5_000 + "needle at the very end"
+    write_article("long.md", title="Long read", body=body)
+    index = load_directory(seed, use_cache=False).index
+    assert len(index.articles[0].body_words) <= 2_000  # memory stays bounded per article
+    assert [a.title for a in find(index, parse_query("opening"))] == ["Long read"]
+    assert list(find(index, parse_query("needle"))) == []

@@ -49,6 +49,8 @@ class NewsDeckApp(App[None]):
         self.use_cache = use_cache
         self.search = search
         self._demo_directory: Path | None = None
+        self.farewell: list[str] = []
+        """Messages for the terminal once the app has closed."""
 
     def on_mount(self) -> None:
         self.push_screen(MainScreen(self.directory, self.topic, use_cache=self.use_cache, search=self.search))

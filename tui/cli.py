@@ -165,6 +165,8 @@ def run_reader(arguments: Sequence[str]) -> int:
         search=options.search,
     )
     app.run()
+    for message in app.farewell:
+        print(f"newsdeck: {message}", file=sys.stderr)
     return app.return_code or 0
 
 

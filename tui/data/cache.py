@@ -25,7 +25,7 @@ import platformdirs
 ENV_CACHE_DIR = "NEWSDECK_CACHE_DIR"
 SCHEMA_VERSION = 1
 # Bump when parsing changes what a file yields, so stale results are dropped.
-PARSER_VERSION = 2
+PARSER_VERSION = 3
 _BUSY_TIMEOUT_SECONDS = 2.0
 
 

@@ -19,7 +19,7 @@ class ReadingMarks:
     def __init__(self, index: ArticleIndex, store: StateStore, root: Path | None) -> None:
         self.index = index
         self.store = store
-        self.root = root
+        self.root = root.resolve() if root is not None else None
         size = len(index)
         self.read = bytearray(size)
         self.starred = bytearray(size)
@@ -44,16 +44,16 @@ class ReadingMarks:
             if self.root is None:
                 return None
             try:
-                relative = Path(identity[5:]).relative_to(self.root.resolve())
+                relative = Path(identity[5:]).relative_to(self.root)
             except ValueError:
                 return None
-            article = None
             position = self.index.position_of_path(relative.as_posix())
         else:
             article = self.index.find_url(identity)
             position = self.index.position_of(article) if article is not None else None
-        # find_url also answers for a web URL of an article known by its original URL.
-        if position is None or (article is not None and self.id_of(position) != identity):
+        # find_url also answers for a web URL of an article known by its original URL,
+        # and a file that has since gained a URL is known by that URL now.
+        if position is None or self.id_of(position) != identity:
             return None
         return position
 

@@ -149,15 +149,16 @@ class SearchIndex:
                     (article.title, article.excerpt, provider.name, provider.domain, " ".join(topics))
                 )
             )
-            if article.body_words:
-                text = f"{text} \n {article.body_words}"
-            # One separator-joined, normalised text per article, kept for phrases.
-            self._texts.append(" ".join(_WORD.findall(text)))
-            for word in set(_WORD.findall(text)):
+            found = _WORD.findall(text)
+            # One separator-joined, normalised text per article, kept for phrases; the
+            # body's is already held by the article (`body_words`), so it is not copied.
+            self._texts.append(" ".join(found))
+            for word in set(found).union(article.body_words.split()):
                 entries = postings.get(word)
                 if entries is None:
                     entries = postings[word] = array("I")
                 entries.append(position)
+        self._articles = articles
         self._postings = postings
         self._vocabulary = sorted(postings)
         self._size = len(self._texts)
@@ -175,7 +176,9 @@ class SearchIndex:
         return found
 
     def has_phrase(self, position: int, phrase: list[str]) -> bool:
-        return f" {' '.join(phrase)} " in f" {self._texts[position]} "
+        wanted = f" {' '.join(phrase)} "
+        body = self._articles[position].body_words
+        return wanted in f" {self._texts[position]} " or (bool(body) and wanted in f" {body} ")
 
     def match(self, query: Query) -> set[int] | None:
         """Positions of articles matching the words of `query`; None when it has none."""

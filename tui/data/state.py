@@ -21,9 +21,10 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import tempfile
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
@@ -48,15 +49,16 @@ def state_path() -> Path:
 
 
 def article_id(article: Article, root: Path | None) -> str:
-    """What an article is known by across restarts and seed directory changes."""
+    """What an article is known by across restarts and seed directory changes.
+
+    `root` is the seed directory, already resolved: the file's own path is not
+    resolved, so an article reached through a symbolic link keeps its id.
+    """
     if article.original_url:
         return article.original_url
     if article.web_url:
         return article.web_url
-    path = Path(article.path)
-    if root is not None and not path.is_absolute():
-        path = root / path
-    return "file:" + str(path.resolve() if root is not None else path)
+    return "file:" + str(root / article.path if root is not None else Path(article.path))
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +89,8 @@ class StateStore:
         """Things the user should be told once (a damaged file moved aside)."""
         self.problem: str | None = None
         """Why changes are not being saved right now, while that lasts."""
+        self.recovery_file: Path | None = None
+        """Where `close` put the changes it could not save, for `newsdeck state import`."""
         self._pending: dict[str, _Change] = {}
         self._lock = threading.Lock()
         self._wake = threading.Event()
@@ -108,7 +112,8 @@ class StateStore:
             self._load()
         except sqlite3.DatabaseError as error:
             if isinstance(error, sqlite3.OperationalError) and not _is_damage(error):
-                self._unavailable(f"cannot open {self.path} ({error})")
+                self._unavailable(f"cannot open {self.path} ({_describe(error)})")
+                self._load_read_only()
                 return
             self._move_aside()
         except StateError as error:
@@ -143,10 +148,22 @@ class StateStore:
             raise
         return connection
 
-    def _load(self) -> None:
-        assert self._connection is not None
-        rows = self._connection.execute("SELECT id, read, starred FROM marks WHERE read OR starred")
+    def _load(self, connection: sqlite3.Connection | None = None) -> None:
+        connection = connection or self._connection
+        assert connection is not None
+        rows = connection.execute("SELECT id, read, starred FROM marks WHERE read OR starred")
         self.marks = {identity: Mark(bool(read), bool(starred)) for identity, read, starred in rows}
+
+    def _load_read_only(self) -> None:
+        """Show the marks of a file that cannot be written (a read-only folder)."""
+        if not self.path.is_file():
+            return
+        with suppress(sqlite3.Error):
+            connection = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True)
+            try:
+                self._load(connection)
+            finally:
+                connection.close()
 
     def _move_aside(self) -> None:
         stamp = time.strftime("%Y%m%d-%H%M%S")
@@ -236,14 +253,15 @@ class StateStore:
             batch, self._pending = self._pending, {}
         if not batch:
             return True
-        if self._connection is None:
+        if self._connection is None and not self._reconnect():
             self._requeue(batch)
             return False
         try:
             self._write(batch)
-        except sqlite3.Error as error:
+        except Exception as error:  # whatever it was, the batch must not be dropped
             self._requeue(batch)
-            self.problem = f"Read and starred marks are not being saved: {_describe(error)}."
+            reason = _describe(error) if isinstance(error, sqlite3.Error) else repr(error)
+            self.problem = f"Read and starred marks are not being saved: {reason}."
             return False
         self.problem = None
         return True
@@ -271,6 +289,14 @@ class StateStore:
                 connection.execute("ROLLBACK")
             raise
 
+    def _reconnect(self) -> bool:
+        """Try again to open a file that could not be opened (the disk may be writable now)."""
+        try:
+            self._connection = self._connect()
+        except (sqlite3.Error, OSError, StateError):
+            return False
+        return True
+
     def _requeue(self, batch: dict[str, _Change]) -> None:
         with self._lock:
             for identity, change in batch.items():
@@ -292,12 +318,42 @@ class StateStore:
         self._wake.set()
         if self._thread is not None:
             self._thread.join(timeout=FLUSH_SECONDS * 4)
-        self.flush()
+        if not self.flush():
+            self.recovery_file = self._write_recovery()
         with self._writing:
             if self._connection is not None:
                 with suppress(sqlite3.Error):
                     self._connection.close()
                 self._connection = None
+
+    def _write_recovery(self) -> Path | None:
+        """Keep unsaved changes as an importable export in a writable place."""
+        with self._lock:
+            pending = dict(self._pending)
+        entries = [
+            {
+                "id": identity,
+                "read": bool(change.read if change.read is not None else self.get(identity).read),
+                "read_at": change.read_at,
+                "starred": bool(change.starred if change.starred is not None else self.get(identity).starred),
+                "starred_at": change.starred_at,
+            }
+            for identity, change in sorted(pending.items())
+        ]
+        document = {"format": EXPORT_FORMAT, "version": SCHEMA_VERSION, "articles": entries}
+        name = f"newsdeck-unsaved-marks-{time.strftime('%Y%m%d-%H%M%S')}.json"
+        for folder in (
+            self.path.parent,
+            Path(platformdirs.user_documents_dir()),
+            Path(tempfile.gettempdir()),
+        ):
+            target = folder / name
+            try:
+                target.write_text(json.dumps(document, indent=2), encoding="utf-8")
+            except OSError:
+                continue
+            return target
+        return None
 
     # Export and import ---------------------------------------------------------
 
@@ -360,7 +416,7 @@ def _is_damage(error: sqlite3.Error) -> bool:
     return "not a database" in str(error) or "malformed" in str(error) or "unknown state format" in str(error)
 
 
-def _describe(error: sqlite3.Error) -> str:
+def _describe(error: BaseException) -> str:
     text = str(error)
     if "readonly" in text or "read-only" in text:
         return "the file is read-only"
@@ -369,7 +425,3 @@ def _describe(error: sqlite3.Error) -> str:
     if "locked" in text or "busy" in text:
         return "another newsdeck is holding the file; will try again"
     return text
-
-
-def iter_ids(articles: Iterable[Article], root: Path | None) -> Iterator[str]:
-    return (article_id(article, root) for article in articles)

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from textual.command import DiscoveryHit, Hit, Hits, Matcher, Provider
 from textual.content import Content
+from textual.markup import escape
 
 from tui.data.dates import format_local
 from tui.data.model import Article
@@ -79,7 +80,9 @@ class NewsCommands(Provider):
         if main is None or index is None or not query.strip():
             return
         matcher = self.matcher(query)
-        for text, help_text, callback in self._places():
+        for number, (text, help_text, callback) in enumerate(self._places()):
+            if number % 100 == 99:
+                await asyncio.sleep(0)  # thousands of providers: typing goes on meanwhile
             score = matcher.match(text)
             if score > 0:
                 yield Hit(score, _marked(matcher, text), callback, text=text, help=help_text)
@@ -103,5 +106,6 @@ class NewsCommands(Provider):
                     _marked(matcher, article.title),
                     partial(main.jump_to_article, article),
                     text=article.title,
-                    help=f"{article.provider.label} · {format_local(article.published)}",
+                    # The palette reads help text as markup: a provider's name is data.
+                    help=escape(f"{article.provider.label} · {format_local(article.published)}"),
                 )

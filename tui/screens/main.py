@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import gc
 import tempfile
+from array import array
 from pathlib import Path
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
@@ -158,8 +160,18 @@ class MainScreen(Screen[None]):
         self.set_interval(1.0, self.watch_state)
 
     def on_unmount(self) -> None:
-        if self.store is not None:
-            self.store.close()  # writes what is pending: nothing is lost on quit
+        if self.store is None:
+            return
+        self.store.close()  # writes what is pending: nothing is lost on quit
+        if self.store.recovery_file is not None:
+            # The screen is gone: the command line says it once the terminal is back.
+            farewell: list[str] | None = getattr(self.app, "farewell", None)
+            if farewell is not None:
+                kept = self.store.recovery_file
+                farewell.append(
+                    f"some read marks could not be saved ({self.store.problem or 'no state file'}). "
+                    f"They are in {kept}: run 'newsdeck state import {kept}' to restore them."
+                )
 
     # Read and starred marks ---------------------------------------------------
 
@@ -255,18 +267,25 @@ class MainScreen(Screen[None]):
         if not unread:
             self.notify("Everything here is read already.")
             return
+        # What was asked about is what gets marked, even if loading adds articles meanwhile.
+        marks = self.marks
+        positions = array("I", (view.position_at(row) for row in range(len(view))))
         if len(view) > articles.scrollable_content_region.height:
             question = f"Mark {plural(unread, 'unread article')} in “{self.selection_label}” as read?"
-            self.app.push_screen(ConfirmScreen(question, "Mark read"), self._mark_view_read)
+            self.app.push_screen(
+                ConfirmScreen(question, "Mark read"),
+                lambda confirmed: self._mark_read(marks, positions) if confirmed else None,
+            )
         else:
-            self._mark_view_read(True)
+            self._mark_read(marks, positions)
 
-    def _mark_view_read(self, confirmed: bool | None) -> None:
-        view = self.query_one(ArticleList).articles
-        if not confirmed or self.marks is None or not isinstance(view, ArticleView):
+    def _mark_read(self, marks: ReadingMarks, positions: array[int]) -> None:
+        if marks is not self.marks:
+            # A loading snapshot replaced the index while asking: its positions differ.
+            self.notify("The list changed while asking; press M again.", severity="warning")
             return
         self.mark_read_later(None)
-        changed = self.marks.set_read(view.position_at(row) for row in range(len(view)))
+        changed = marks.set_read(positions)
         self.marks_changed()
         self.notify(f"{plural(changed, 'article')} marked read.", timeout=3)
 
@@ -422,7 +441,8 @@ class MainScreen(Screen[None]):
         articles.show(view, row)
         self.query_one(ArticleDetail).set_highlight(self.highlight)
         self.query_one(TopicSidebar).set_selection(selection)
-        self.query_one("#articles").border_title = self.selection_label
+        # Topic and provider names are data: never read as markup.
+        self.query_one("#articles").border_title = Content(self.selection_label)
         if not view:
             self.show_article(None)
         self.update_status()
@@ -726,6 +746,8 @@ class MainScreen(Screen[None]):
             self.highlight = query.highlight_words
         if self.marks is not None and self.marks.index is index:
             view = self.marks.narrow(view, unread_only=self.unread_only, starred_only=selection.starred)
+        elif selection.starred:
+            view = ArticleView(index.articles, array("I"))  # the marks are not read yet
         return view
 
     def watch_maximized(self) -> None:
