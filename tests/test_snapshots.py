@@ -69,3 +69,15 @@ def test_search_marks_matches(snap_compare: SnapCompare) -> None:
         await pilot.pause()
 
     assert snap_compare(NewsDeckApp(None), terminal_size=(120, 30), run_before=run_before)
+
+
+def test_read_and_starred_marks(snap_compare: SnapCompare) -> None:
+    async def run_before(pilot: Pilot[None]) -> None:
+        await _wait_for_load(pilot)
+        # The first read, the second starred, the third read and starred; the fourth unread.
+        await pilot.press("m", "down", "asterisk", "down", "m", "asterisk", "down")
+        await pilot.pause()
+        pilot.app.clear_notifications()
+        await pilot.pause()
+
+    assert snap_compare(NewsDeckApp(None), terminal_size=(120, 30), run_before=run_before)
