@@ -109,7 +109,7 @@ async def test_sidebar_lists_all_then_topics_by_count(small_seed: Path) -> None:
             "1 Space 3/3",
             "2 Climate 2/2",
             "3 Art 1/1",
-            "Providers 1",
+            "Providers (1)",
             "Example Times 5/5",
         ]
 
@@ -603,7 +603,7 @@ async def test_s_cycles_newest_oldest_and_rank(write_article: ArticleWriter, see
         await pilot.press("down", "s")
         assert titles(screen) == ["Old but good", "Middle", "New and hot", "Undated"]
         assert "oldest first" in status(screen)
-        assert screen.query_one(ArticleList).current.title == "Middle"  # type: ignore[union-attr]
+        assert screen.query_one(ArticleList).current.title == "Old but good"  # type: ignore[union-attr]
         await pilot.press("s")
         assert titles(screen) == ["Old but good", "New and hot", "Middle", "Undated"]
         assert "by rank" in status(screen)
@@ -639,7 +639,7 @@ async def test_sidebar_lists_providers_and_choosing_one_combines_with_a_topic(fa
     async with app.run_test(size=(160, 50)) as pilot:
         screen = await loaded(pilot)
         rows = [" ".join(row.split()) for row in sidebar_rows(screen)]
-        assert rows[-3:] == ["Providers 2", "Alpha News 3/3", "Beta Wire 1/1"]
+        assert rows[-3:] == ["Providers (2)", "Alpha News 3/3", "Beta Wire 1/1"]
         await pilot.press("t", "end", "up", "enter")  # Alpha News
         assert titles(screen) == ["Moon base opens", "Rockets warm the air", "Ice shelf cracks"]
         assert status(screen).startswith("From Alpha News: 3 articles (3 unread) of 4")
@@ -674,13 +674,13 @@ async def test_space_chooses_several_topics_and_a_switches_any_to_all(faceted_se
         assert isinstance(app.focused, TopicSidebar)  # still choosing
         await pilot.press("down", "space")  # and Climate
         assert len(titles(screen)) == 4
-        assert status(screen).startswith("Climate or Space: 4 articles (4 unread) of 4")
+        assert status(screen).startswith("Space or Climate: 4 articles (4 unread) of 4")
         assert "a: all of the topics" in status(screen)
         rows = [" ".join(row.split()) for row in sidebar_rows(screen)]
         assert rows[2:4] == ["1✓ Space 3/3", "2✓ Climate 2/2"]
         await pilot.press("a")
         assert titles(screen) == ["Rockets warm the air"]
-        assert status(screen).startswith("Climate and Space: 1 article (1 unread) of 4")
+        assert status(screen).startswith("Space and Climate: 1 article (1 unread) of 4")
         assert "a: any of the topics" in status(screen)
         await pilot.press("space")  # Climate off: Space alone
         assert titles(screen) == ["Moon base opens", "Mars rover wakes", "Rockets warm the air"]
@@ -748,7 +748,7 @@ async def test_search_combines_with_a_provider_and_several_topics(faceted_seed: 
         assert titles(screen) == []
         await pilot.press(*["backspace"] * 5)
         assert titles(screen) == ["Ice shelf cracks"]
-        assert status(screen).startswith("Search “ice” · Climate or Space from Alpha News: 1 article")
+        assert status(screen).startswith("Search “ice” · Space or Climate from Alpha News: 1 article")
 
 
 async def test_markup_in_provider_names_is_shown_literally(write_article: ArticleWriter, seed: Path) -> None:
@@ -763,3 +763,15 @@ async def test_markup_in_provider_names_is_shown_literally(write_article: Articl
         assert shown == "From Wire [/] [b]bold"  # as the border draws it
         await palette_choose(pilot, "loud", "Loud story")
         assert screen.query_one(ArticleList).current is not None
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40), (200, 50)])
+async def test_reading_full_window_fits_the_window(small_seed: Path, size: tuple[int, int]) -> None:
+    app = NewsDeckApp(small_seed)
+    async with app.run_test(size=size) as pilot:
+        screen = await loaded(pilot)
+        await pilot.press("enter")
+        pane = screen.query_one("#detail-pane")
+        assert screen.maximized is pane
+        assert pane.region.x >= 0 and pane.region.right <= size[0]
+        assert pane.region.width >= size[0] - 2  # the whole window, not a share of it

@@ -171,3 +171,88 @@ def test_state_import_of_a_bad_file_exits_2_with_a_reason(
     assert completed.returncode == 2
     assert message in completed.stderr and "Traceback" not in completed.stderr
     assert len(completed.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    "arguments",
+    [[], ["SEED"], ["SEED", "--topic", "Space", "--search", "rocket -moon", "--no-cache"]],
+    ids=["demo", "directory", "every-option"],
+)
+async def test_the_command_line_opens_the_reader_it_describes(
+    write_article: ArticleWriter, seed: Path, arguments: list[str]
+) -> None:
+    from textual.widgets import Input
+
+    from tui.cli import build_reader
+    from tui.screens.main import MainScreen
+
+    write_article("a.md", title="Rocket lands", url="https://a.example/1", topics=["Space"])
+    app = build_reader([str(seed) if argument == "SEED" else argument for argument in arguments])
+    assert not isinstance(app, str)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.app.workers.wait_for_complete()
+        screen = pilot.app.screen
+        assert isinstance(screen, MainScreen)
+        await screen.workers.wait_for_complete()
+        await pilot.pause()
+        if "--search" in arguments:
+            assert screen.query_one("#search", Input).value == "rocket -moon"
+            assert screen.selection.topics == {"space"}
+            assert not app.use_cache
+        assert screen.query_one("#articles").display
+
+
+def test_a_missing_directory_is_a_one_line_error_before_any_window(tmp_path: Path) -> None:
+    from tui.cli import build_reader
+
+    assert build_reader([str(tmp_path / "nowhere")]) == f"no such directory: {tmp_path / 'nowhere'}"
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal")
+def test_newsdeck_starts_in_a_real_terminal_and_quits_with_q(
+    write_article: ArticleWriter, seed: Path
+) -> None:
+    """End to end, as typed in a shell: no traceback, exit code 0."""
+    import os
+    import pty
+    import select
+    import time
+
+    write_article("a.md", title="Rocket lands", url="https://a.example/1", topics=["Space"])
+    leader, follower = pty.openpty()
+    # Textual draws on stderr: both streams go to the terminal, as in a shell.
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tui", str(seed), "--search", "rocket", "--topic", "space"],
+        stdin=follower,
+        stdout=follower,
+        stderr=follower,
+        env={**os.environ, "TERM": "xterm-256color"},
+    )
+    os.close(follower)
+    screen = b""
+
+    def read(seconds: float, until: bytes | None = None) -> None:
+        nonlocal screen
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline and (until is None or until not in screen):
+            if select.select([leader], [], [], 0.1)[0]:
+                try:
+                    screen += os.read(leader, 65536)
+                except OSError:  # the terminal closed: the process has ended
+                    return
+
+    try:
+        # The status line, drawn in one piece (the title's matched word is styled apart).
+        read(30, until=b"Space: 1 article")
+        assert b"Search \xe2\x80\x9crocket\xe2\x80\x9d" in screen and b"Space: 1 article" in screen
+        os.write(leader, b"q")
+        # Keep reading: a terminal nobody reads fills up and blocks the app's output.
+        deadline = time.monotonic() + 20
+        while process.poll() is None and time.monotonic() < deadline:
+            read(0.2)
+        read(0.5)
+    finally:
+        process.kill()
+        os.close(leader)
+    assert process.returncode == 0
+    assert b"Traceback" not in screen

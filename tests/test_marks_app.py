@@ -44,10 +44,10 @@ async def ready(pilot: Pilot[None]) -> MainScreen:
 
 
 def flags(screen: MainScreen) -> list[str]:
-    """Each row as the reader sees it: '●' unread, '★' starred, ' ' read; then the title."""
+    """Each row as the reader sees it: '●' unread, '★' starred; then the title."""
     articles = screen.query_one(ArticleList)
     rows = [articles.render_row(row, 60, articles.rich_style).text for row in range(articles.row_count)]
-    return [(row[0] + row[1:].split("  ")[0]).strip() for row in rows]
+    return [(row[:2].replace(" ", "") + row[2:].split("  ")[0]) for row in rows]
 
 
 def status(screen: MainScreen) -> str:
@@ -68,13 +68,13 @@ async def test_marks_show_and_survive_a_restart(news: Path) -> None:
         await pilot.press("down", "asterisk")  # Story 1 starred
         await pilot.press("down", "f")  # Story 2 starred, with the other key
         await pilot.press("f")  # and unstarred again
-        assert flags(screen) == ["Story 0", "★Story 1", "●Story 2", "●Story 3", "●Story 4"]
+        assert flags(screen) == ["Story 0", "●★Story 1", "●Story 2", "●Story 3", "●Story 4"]
         assert sidebar_counts(screen)["All articles"] == "4/5"
         assert sidebar_counts(screen)["★ Starred"] == "1"
     app = NewsDeckApp(news)
     async with app.run_test(size=(160, 50)) as pilot:
         screen = await ready(pilot)
-        assert flags(screen) == ["Story 0", "★Story 1", "●Story 2", "●Story 3", "●Story 4"]
+        assert flags(screen) == ["Story 0", "●★Story 1", "●Story 2", "●Story 3", "●Story 4"]
         counts = sidebar_counts(screen)
         assert (counts["All articles"], counts["Space"], counts["Climate"]) == ("4/5", "2/3", "2/2")
         assert "(4 unread)" in status(screen)
@@ -95,6 +95,24 @@ async def test_an_article_shown_for_a_second_becomes_read(
         await pilot.pause(1.3)
         assert screen.query_one(ArticleDetail).article.title == "Story 2"  # type: ignore[union-attr]
         assert flags(screen)[1:3] == ["●Story 1", "Story 2"]
+
+
+async def test_choosing_topics_or_searching_is_not_reading(
+    news: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = NewsDeckApp(news)
+    async with app.run_test(size=(160, 50)) as pilot:
+        screen = await ready(pilot)
+        monkeypatch.setattr("tui.screens.main.READ_AFTER_SECONDS", 1.0)
+        await pilot.press("down", "t")  # Story 1 shown, then straight to the sidebar
+        await pilot.pause(1.5)
+        assert flags(screen)[1] == "●Story 1"
+        await pilot.press("slash")
+        await pilot.pause(1.5)
+        assert flags(screen)[1] == "●Story 1"
+        await pilot.press("escape")  # back on the list: now it counts
+        await pilot.pause(1.5)
+        assert flags(screen)[1] == "Story 1"
 
 
 async def test_opening_in_the_browser_marks_read(news: Path) -> None:
@@ -207,4 +225,4 @@ async def test_unsaveable_marks_leave_the_reader_working(
         assert any("not being saved" in str(n.message) for n in app._notifications)
         assert "marks not saved" in status(screen)
         await pilot.press("m", "down", "asterisk")
-        assert flags(screen)[:2] == ["Story 0", "★Story 1"]
+        assert flags(screen)[:2] == ["Story 0", "●★Story 1"]

@@ -127,6 +127,7 @@ def test_the_word_being_typed_matches_as_a_prefix(index: ArticleIndex) -> None:
         ("before:2024-13-01", "wants a date"),
         ("topic:", "needs a value"),
         ("topic:gardening", "no topic named"),
+        ("provider:nobody", "no provider named “nobody”"),
     ],
 )
 def test_bad_queries_explain_themselves_and_never_crash(index: ArticleIndex, text: str, problem: str) -> None:

@@ -8,11 +8,15 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tui import __version__
 from tui.data.loader import LoadError, check_directory, load_directory
 from tui.data.state import ENV_STATE_DIR, StateError, StateStore, read_export, state_path
 from tui.data.wording import plural
+
+if TYPE_CHECKING:
+    from tui.app import NewsDeckApp
 
 ENV_DIRECTORY = "NEWSDECK_DIR"
 
@@ -37,6 +41,7 @@ def _reader_parser() -> argparse.ArgumentParser:
         help="folder of article files (.md, .markdown, .txt), read with its sub-folders",
     )
     parser.add_argument("--topic", metavar="NAME", help="open filtered to this topic")
+    parser.add_argument("--search", metavar="QUERY", help="open with this search applied (see the README)")
     parser.add_argument(
         "--no-cache", action="store_true", help="read every file again; neither use nor update the cache"
     )
@@ -146,7 +151,8 @@ def _import_state(store: StateStore, file: str) -> int:
     return 0
 
 
-def run_reader(arguments: Sequence[str]) -> int:
+def build_reader(arguments: Sequence[str]) -> NewsDeckApp | str:
+    """The app the command line asks for, or why it cannot be opened."""
     options = _reader_parser().parse_args(arguments)
     directory = options.directory or os.environ.get(ENV_DIRECTORY) or None
     if directory is not None:
@@ -154,16 +160,22 @@ def run_reader(arguments: Sequence[str]) -> int:
             check_directory(Path(directory).expanduser())
         except LoadError as error:
             origin = "" if options.directory else f"${ENV_DIRECTORY}: "
-            return _error(f"{origin}{error}")
+            return f"{origin}{error}"
 
     from tui.app import NewsDeckApp
 
-    app = NewsDeckApp(
+    return NewsDeckApp(
         directory=Path(directory).expanduser() if directory else None,
         topic=options.topic,
         use_cache=not options.no_cache,
         search=options.search,
     )
+
+
+def run_reader(arguments: Sequence[str]) -> int:
+    app = build_reader(arguments)
+    if isinstance(app, str):
+        return _error(app)
     app.run()
     for message in app.farewell:
         print(f"newsdeck: {message}", file=sys.stderr)

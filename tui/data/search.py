@@ -238,9 +238,13 @@ def find(index: ArticleIndex, query: Query, within: Selection | str | None = Non
             return ArticleView(index.articles, array("I"))
         constraints.append(index.positions_of_topic(key))
     if query.providers:
-        constraints.append(
-            {position for wanted in query.providers for position in index.positions_of_provider(wanted)}
-        )
+        found: set[int] = set()
+        for wanted in query.providers:
+            positions = index.positions_of_provider(wanted)
+            if not positions:
+                query.problems.append(f"no provider named “{wanted}”")
+            found.update(positions)
+        constraints.append(found)
     if query.after is not None or query.before is not None:
         constraints.append(_date_range(index, query))
     if matched is None and not constraints:

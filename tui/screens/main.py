@@ -73,15 +73,25 @@ class MainScreen(Screen[None]):
 
     BINDINGS: list[BindingType] = [
         Binding("t", "focus_topics", "Topics", id="newsdeck.topics"),
-        Binding("o", "open_link", "Open link", id="newsdeck.open"),
-        Binding("exclamation_mark", "show_skipped", "Skipped", id="newsdeck.skipped"),
+        Binding(
+            "o", "open_link", "Open", tooltip="Open the original URL in your browser", id="newsdeck.open"
+        ),
+        # In the status line ("press !") when there are any: the footer keeps room for q and ?.
+        Binding("exclamation_mark", "show_skipped", "Skipped", show=False, id="newsdeck.skipped"),
         Binding("escape", "back", "Back", id="newsdeck.back"),
         Binding("slash", "search", "Search", id="newsdeck.search"),
         Binding("s", "sort", "Sort", id="newsdeck.sort"),
         Binding("a", "match_every", "Any/all topics", show=False, id="newsdeck.any-all"),
-        Binding("m", "toggle_read", "Read/unread", id="newsdeck.toggle-read"),
+        Binding("m", "toggle_read", "Read", tooltip="Mark read or unread", id="newsdeck.toggle-read"),
         Binding("M", "mark_all_read", "All read", show=False, id="newsdeck.mark-all-read"),
-        Binding("n", "next_unread(1)", "Next unread", id="newsdeck.next-unread"),
+        Binding(
+            "n",
+            "next_unread(1)",
+            "Next",
+            show=False,
+            tooltip="Next unread article",
+            id="newsdeck.next-unread",
+        ),
         Binding("N", "next_unread(-1)", "Previous unread", show=False, id="newsdeck.previous-unread"),
         Binding("asterisk,f", "toggle_star", "Star", id="newsdeck.star"),
         Binding("u", "unread_only", "Unread only", show=False, id="newsdeck.unread-only"),
@@ -230,7 +240,23 @@ class MainScreen(Screen[None]):
             self._read_timer.stop()
             self._read_timer = None
         if article is not None:
-            self._read_timer = self.set_timer(READ_AFTER_SECONDS, lambda: self.mark_read(article))
+            self._read_timer = self.set_timer(READ_AFTER_SECONDS, lambda: self._read_check(article))
+
+    def _read_check(self, article: Article) -> None:
+        if article is not self.query_one(ArticleDetail).article:
+            return
+        if self.is_reading:
+            self.mark_read(article)
+        else:
+            # Choosing topics or typing a search is not reading: count from when they come back.
+            self.mark_read_later(article)
+
+    @property
+    def is_reading(self) -> bool:
+        """Is the reader on the list or the article (not the sidebar, search, a dialog)?"""
+        if self.app.screen is not self:
+            return False
+        return self.query_one(ArticleList).has_focus or self.query_one("#detail-pane").has_focus_within
 
     def mark_read(self, article: Article) -> None:
         index, marks = self.index, self.marks
@@ -435,7 +461,15 @@ class MainScreen(Screen[None]):
         if article is not None and not (keep_place and not self.reader_engaged):
             row = self.row_in(view, article)
         articles.set_empty_message(
-            "No articles here." if not selection.is_everything else "No articles in this directory."
+            "No articles match this search."
+            if self.query_text.strip()
+            else "No unread articles here (u shows them all)."
+            if self.unread_only
+            else "No starred articles yet: * stars the highlighted one."
+            if selection.starred and not selection.topics and selection.provider is None
+            else "No articles here."
+            if not selection.is_everything
+            else "No articles in this directory."
         )
         articles.highlight = self.highlight
         articles.show(view, row)
@@ -473,7 +507,8 @@ class MainScreen(Screen[None]):
         selection = self.selection
         if index is None or selection.is_everything:
             return ALL_ARTICLES
-        names = sorted((index.topic_name(key) for key in selection.topics), key=str.casefold)
+        # In sidebar order, the order the reader sees them in.
+        names = [facet.name for facet in index.topics if facet.key in selection.topics]
         label = (" and " if selection.every else " or ").join(names)
         if selection.starred:
             label = f"Starred in {label}" if label else "Starred"
@@ -511,8 +546,9 @@ class MainScreen(Screen[None]):
         if self.result.skipped:
             parts.append(f"{plural(len(self.result.skipped), 'file')} skipped (press !)")
         if self.query_text.strip():
-            parts.insert(0, f"Search “{self.query_text.strip()[:60]}”")
-            parts += [f"⚠ {problem}" for problem in self.search_problems]
+            # What is wrong with the query goes first: the line is cut at the window's edge.
+            problems = [f"⚠ {problem}" for problem in self.search_problems]
+            parts[:0] = [f"Search “{self.query_text.strip()[:60]}”", *problems]
         if self._state_problem:
             parts.append("⚠ marks not saved")
         if loading:
@@ -596,9 +632,10 @@ class MainScreen(Screen[None]):
     # Command palette --------------------------------------------------------
 
     def jump_to_topic(self, key: str) -> None:
+        """As the topic's number key does: a chosen provider still applies."""
         self.pending_topic = None
         self.minimize()
-        self.show_selection(Selection(frozenset({key}), self.selection.every))
+        self.show_topic(key)
         self.query_one(ArticleList).focus()
 
     def jump_to_provider(self, key: str) -> None:
@@ -675,9 +712,9 @@ class MainScreen(Screen[None]):
         self.query_one(ArticleList).focus()
 
     def action_sort(self) -> None:
-        """Newest first, oldest first, by rank: the highlighted article stays highlighted."""
+        """Newest first, oldest first, by rank: the list starts again from its top."""
         self.sort = SORTS[(SORTS.index(self.sort) + 1) % len(SORTS)]
-        self.show_selection(self.selection, self.query_one(ArticleList).current)
+        self.show_selection(self.selection)
 
     # Search ------------------------------------------------------------------
 

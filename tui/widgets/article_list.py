@@ -59,8 +59,9 @@ class ArticleList(VirtualList):
         if marks is not None and isinstance(self.articles, ArticleView):
             position = self.articles.position_at(row)
             unread = not marks.read[position]
-            symbol = "★" if marks.starred[position] else "●" if unread else " "
-            flag = Text(symbol, self.part_style("article-list--flag"))
+            # Two cells, so a starred article still shows whether it is read.
+            symbols = ("●" if unread else " ") + ("★" if marks.starred[position] else " ")
+            flag = Text(symbols, self.part_style("article-list--flag"))
             if unread:
                 title_style = self.part_style("article-list--unread")
         line = headline_row(

@@ -26,14 +26,15 @@ def headline_row(
 ) -> Text:
     """Columns that line up from row to row: the title takes what is left.
 
-    `flag` is one cell before the title (unread, starred); a space without it.
+    `flag` comes before the title (unread and starred marks); a space without it.
     """
     provider_width = max(8, min(22, width // 5))
     date_width = DATE_WIDTH if width >= _NARROW else 10
     title_width = max(1, width - provider_width - date_width - 3)
-    title_text = Text.assemble(flag or " ", (title, title_style), no_wrap=True)
+    lead = flag or Text(" ")
+    title_text = Text.assemble(lead, (title, title_style), no_wrap=True)
     for start, end in matches:
-        title_text.stylize(match_style or "", start + 1, end + 1)
+        title_text.stylize(match_style or "", start + len(lead), end + len(lead))
     title_text.truncate(title_width, overflow="ellipsis", pad=True)
     provider_text = Text(provider, provider_style)
     provider_text.truncate(provider_width, overflow="ellipsis", pad=True)

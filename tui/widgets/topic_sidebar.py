@@ -186,9 +186,11 @@ class TopicSidebar(VirtualList):
         entry = self.rows[row]
         counter = self.counter(entry)
         if entry.kind == "heading":
-            label = Text(entry.name, self.part_style("topic-sidebar--heading"))
-            label.truncate(max(1, width - len(counter) - 1), overflow="ellipsis", pad=True)
-            return self.text_strip(Text.assemble(label, " ", counter), width, style)
+            # "Providers (91)": how many providers, not articles, so not in the counts' column.
+            label = Text.assemble(
+                (f"{entry.name} ({entry.count:,})", self.part_style("topic-sidebar--heading"))
+            )
+            return self.text_strip(label, width, style)
         number = row - self._first_topic_row + 1 if entry.kind == "topic" else 0
         hint = "0" if entry.kind == "all" else str(number) if 0 < number <= 9 else " "
         marked = self.is_marked(entry)
