@@ -695,6 +695,7 @@ async def palette_choose(pilot: Pilot[None], query: str, expected_first: str) ->
     await pilot.pause()
     palette = pilot.app.screen
     assert isinstance(palette, CommandPalette)
+    assert palette.query_one(Input).placeholder.startswith("Go to a topic")
     await pilot.press(*query)
     options = palette.query_one(CommandList)
     for _ in range(100):

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.command import CommandPalette
 
 from tui import __version__
 from tui.data.parallel import prepare as prepare_parallel_parsing
@@ -54,6 +55,13 @@ class NewsDeckApp(App[None]):
 
     def on_mount(self) -> None:
         self.push_screen(MainScreen(self.directory, self.topic, use_cache=self.use_cache, search=self.search))
+
+    def action_command_palette(self) -> None:
+        # Textual's palette, saying what ours is for: news first, app commands too.
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(
+                CommandPalette(placeholder="Go to a topic, a provider or an article…", id="--command-palette")
+            )
 
     def set_demo_directory(self, directory: Path) -> None:
         self._demo_directory = directory

@@ -43,8 +43,9 @@ class HelpScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-dialog"):
             yield Static("Keys", id="help-title")
+            # First, not last: on a small window the end of the list is out of sight.
+            yield Static("Press escape to close; scroll for more.", id="help-hint")
             with Grid(id="help-keys"):
                 for key, meaning in KEYS:
                     yield Static(key, classes="help-key", markup=False)
                     yield Static(meaning, classes="help-meaning", markup=False)
-            yield Static("Press escape to close.", id="help-hint")
