@@ -213,46 +213,15 @@ def test_newsdeck_starts_in_a_real_terminal_and_quits_with_q(
     write_article: ArticleWriter, seed: Path
 ) -> None:
     """End to end, as typed in a shell: no traceback, exit code 0."""
-    import os
-    import pty
-    import select
-    import time
+    from terminal import Terminal
 
     write_article("a.md", title="Rocket lands", url="https://a.example/1", topics=["Space"])
-    leader, follower = pty.openpty()
-    # Textual draws on stderr: both streams go to the terminal, as in a shell.
-    process = subprocess.Popen(
-        [sys.executable, "-m", "tui", str(seed), "--search", "rocket", "--topic", "space"],
-        stdin=follower,
-        stdout=follower,
-        stderr=follower,
-        env={**os.environ, "TERM": "xterm-256color"},
-    )
-    os.close(follower)
-    screen = b""
-
-    def read(seconds: float, until: bytes | None = None) -> None:
-        nonlocal screen
-        deadline = time.monotonic() + seconds
-        while time.monotonic() < deadline and (until is None or until not in screen):
-            if select.select([leader], [], [], 0.1)[0]:
-                try:
-                    screen += os.read(leader, 65536)
-                except OSError:  # the terminal closed: the process has ended
-                    return
-
+    terminal = Terminal([str(seed), "--search", "rocket", "--topic", "space"])
     try:
         # The status line, drawn in one piece (the title's matched word is styled apart).
-        read(30, until=b"Space: 1 article")
-        assert b"Search \xe2\x80\x9crocket\xe2\x80\x9d" in screen and b"Space: 1 article" in screen
-        os.write(leader, b"q")
-        # Keep reading: a terminal nobody reads fills up and blocks the app's output.
-        deadline = time.monotonic() + 20
-        while process.poll() is None and time.monotonic() < deadline:
-            read(0.2)
-        read(0.5)
+        assert terminal.read(30, until=b"Space: 1 article")
+        assert b"Search \xe2\x80\x9crocket\xe2\x80\x9d" in terminal.screen
+        assert terminal.quit() == 0
     finally:
-        process.kill()
-        os.close(leader)
-    assert process.returncode == 0
-    assert b"Traceback" not in screen
+        terminal.close()
+    assert b"Traceback" not in terminal.screen

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
@@ -226,3 +227,31 @@ async def test_unsaveable_marks_leave_the_reader_working(
         assert "marks not saved" in status(screen)
         await pilot.press("m", "down", "asterisk")
         assert flags(screen)[:2] == ["Story 0", "●★Story 1"]
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal")
+def test_two_newsdeck_windows_at_once_keep_both_sets_of_marks(news: Path) -> None:
+    from terminal import Terminal
+
+    # Both windows open before either marks anything, and both quit afterwards.
+    first, second = Terminal([str(news)]), Terminal([str(news)])
+    try:
+        for window in (first, second):
+            assert window.read(30, until=b"(5 unread)")
+        # Marks made on arrival, before the second it takes to count as read by itself.
+        first.type(b"jjm")  # Story 2 read
+        second.type(b"j*")  # Story 1 starred
+        first.type(b"jm")  # Story 3 read
+        second.type(b"jjj*")  # Story 4 starred
+        for window in (first, second):
+            window.read(1.0)
+            assert window.quit() == 0
+    finally:
+        first.close()
+        second.close()
+    store = StateStore(state_path(), background=False)
+    try:
+        assert store.get("https://m.example/2").read and store.get("https://m.example/3").read
+        assert store.get("https://m.example/1").starred and store.get("https://m.example/4").starred
+    finally:
+        store.close()
