@@ -6,8 +6,14 @@ import os
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from textual.pilot import Pilot
+
+    from tui.screens.main import MainScreen
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -98,3 +104,23 @@ def seed(tmp_path: Path) -> Path:
     path = tmp_path / "seed"
     path.mkdir(exist_ok=True)
     return path
+
+
+async def loaded(pilot: Pilot[None]) -> MainScreen:
+    """The main screen once loading, read marks and the search index are all done."""
+    from tui.screens.main import MainScreen
+
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    screen = pilot.app.screen
+    assert isinstance(screen, MainScreen)
+    await screen.workers.wait_for_complete()
+    await pilot.pause()
+    return screen
+
+
+def status(screen: MainScreen) -> str:
+    """The status line under the panes, as shown."""
+    from textual.widgets import Static
+
+    return str(screen.query_one("#status", Static).content)

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import ArticleWriter, article_text
+from conftest import ArticleWriter, article_text, loaded, status
 from textual.command import CommandList, CommandPalette
 from textual.content import Content
 from textual.pilot import Pilot
@@ -75,22 +75,8 @@ def small_seed(write_article: ArticleWriter, seed: Path) -> Path:
     return seed
 
 
-async def loaded(pilot: Pilot[None]) -> MainScreen:
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-    screen = pilot.app.screen
-    assert isinstance(screen, MainScreen)
-    await screen.workers.wait_for_complete()
-    await pilot.pause()
-    return screen
-
-
 def titles(screen: MainScreen) -> list[str]:
     return [article.title for article in screen.query_one(ArticleList).articles]
-
-
-def status(screen: MainScreen) -> str:
-    return str(screen.query_one("#status", Static).content)
 
 
 def sidebar_rows(screen: MainScreen) -> list[str]:

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import ArticleWriter
+from conftest import ArticleWriter, loaded
 
 from tui import __version__
 from tui.cli import main
@@ -184,17 +184,12 @@ async def test_the_command_line_opens_the_reader_it_describes(
     from textual.widgets import Input
 
     from tui.cli import build_reader
-    from tui.screens.main import MainScreen
 
     write_article("a.md", title="Rocket lands", url="https://a.example/1", topics=["Space"])
     app = build_reader([str(seed) if argument == "SEED" else argument for argument in arguments])
     assert not isinstance(app, str)
     async with app.run_test(size=(120, 30)) as pilot:
-        await pilot.app.workers.wait_for_complete()
-        screen = pilot.app.screen
-        assert isinstance(screen, MainScreen)
-        await screen.workers.wait_for_complete()
-        await pilot.pause()
+        screen = await loaded(pilot)
         if "--search" in arguments:
             assert screen.query_one("#search", Input).value == "rocket -moon"
             assert screen.selection.topics == {"space"}

@@ -6,9 +6,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import ArticleWriter
+from conftest import ArticleWriter, loaded, status
 from textual.pilot import Pilot
-from textual.widgets import Static
 
 from tui.app import NewsDeckApp
 from tui.data.state import ENV_STATE_DIR, StateStore, state_path
@@ -34,12 +33,7 @@ def news(write_article: ArticleWriter, seed: Path) -> Path:
 
 
 async def ready(pilot: Pilot[None]) -> MainScreen:
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-    screen = pilot.app.screen
-    assert isinstance(screen, MainScreen)
-    await screen.workers.wait_for_complete()
-    await pilot.pause()
+    screen = await loaded(pilot)
     assert screen.marks is not None
     return screen
 
@@ -49,10 +43,6 @@ def flags(screen: MainScreen) -> list[str]:
     articles = screen.query_one(ArticleList)
     rows = [articles.render_row(row, 60, articles.rich_style).text for row in range(articles.row_count)]
     return [(row[:2].replace(" ", "") + row[2:].split("  ")[0]) for row in rows]
-
-
-def status(screen: MainScreen) -> str:
-    return str(screen.query_one("#status", Static).content)
 
 
 def sidebar_counts(screen: MainScreen) -> dict[str, str]:

@@ -27,6 +27,8 @@ class ReadingMarks:
         self.unread_topics = {facet.key: facet.count for facet in index.topics}
         self.unread_providers = {facet.key: facet.count for facet in index.providers}
         self.starred_count = 0
+        self._changes = 0
+        self._counted: tuple[ArticleView, int, int] | None = None
         # A new index arrives with every loading snapshot: this must cost the
         # number of marks, not the number of articles.
         for identity, mark in list(store.marks.items()):
@@ -63,6 +65,7 @@ class ReadingMarks:
     def _count(self, position: int, *, read: bool) -> None:
         if bool(self.read[position]) == read:
             return
+        self._changes += 1
         self.read[position] = read
         step = -1 if read else 1
         self.unread_total += step
@@ -104,8 +107,14 @@ class ReadingMarks:
             return len(view)  # nothing read: the common case needs no count
         if len(view) == len(self.read):
             return self.unread_total
+        # The status line asks on every progress update and keystroke: count a view once
+        # per change of marks.
+        if self._counted is not None and self._counted[0] is view and self._counted[1] == self._changes:
+            return self._counted[2]
         read = self.read
-        return sum(1 for row in range(len(view)) if not read[view.position_at(row)])
+        count = sum(1 for row in range(len(view)) if not read[view.position_at(row)])
+        self._counted = (view, self._changes, count)
+        return count
 
     def next_unread(self, view: ArticleView, row: int, step: int) -> int | None:
         """The row of the nearest unread article after `row` (before, with step -1)."""

@@ -167,7 +167,7 @@ class MainScreen(Screen[None]):
             self.query_one("#search", Input).value = self.query_text
         self.open_state()
         self.load()
-        self.set_interval(1.0, self.watch_state)
+        self.set_interval(1.0, self.check_state_problems)
 
     def on_unmount(self) -> None:
         if self.store is None:
@@ -200,7 +200,7 @@ class MainScreen(Screen[None]):
         self.attach_marks()
         if self.result is not None:
             self.show_selection(self.selection, self.query_one(ArticleList).current, keep_place=True)
-        self.watch_state()
+        self.check_state_problems()
 
     def attach_marks(self) -> None:
         """Lay the stored marks over the current index (a new one arrives with each snapshot)."""
@@ -210,7 +210,7 @@ class MainScreen(Screen[None]):
         self.query_one(TopicSidebar).marks = self.marks
         self.query_one(ArticleList).marks = self.marks
 
-    def watch_state(self) -> None:
+    def check_state_problems(self) -> None:
         """Say so once when marks stop being saved (read-only or full disk), and when they are again."""
         store = self.store
         problem = store.problem if store is not None else None
@@ -266,21 +266,27 @@ class MainScreen(Screen[None]):
         if marks.set_read((position,)):
             self.marks_changed()
 
-    def action_toggle_read(self) -> None:
+    def _markable(self) -> tuple[ReadingMarks, int] | None:
+        """The marks and the highlighted article's position, or None (the reader is told why)."""
         position = self.query_one(ArticleList).current_position()
         if self.marks is None or position is None:
             self.notify("No article is selected." if self.marks else "Read marks are still loading.")
+            return None
+        return self.marks, position
+
+    def action_toggle_read(self) -> None:
+        if (target := self._markable()) is None:
             return
+        marks, position = target
         self.mark_read_later(None)  # the reader's own choice wins over the timer
-        self.marks.toggle_read(position)
+        marks.toggle_read(position)
         self.marks_changed()
 
     def action_toggle_star(self) -> None:
-        position = self.query_one(ArticleList).current_position()
-        if self.marks is None or position is None:
-            self.notify("No article is selected." if self.marks else "Read marks are still loading.")
+        if (target := self._markable()) is None:
             return
-        starred = self.marks.toggle_star(position)
+        marks, position = target
+        starred = marks.toggle_star(position)
         self.marks_changed()
         self.notify("Starred." if starred else "Star removed.", timeout=2)
 
@@ -444,12 +450,19 @@ class MainScreen(Screen[None]):
             self.show_selection(Selection(frozenset({topic}), self.selection.every, self.selection.provider))
 
     def show_selection(
-        self, selection: Selection, article: Article | None = None, *, keep_place: bool = False
+        self,
+        selection: Selection,
+        article: Article | None = None,
+        *,
+        keep_place: bool = False,
+        sidebar_follows: bool = True,
     ) -> None:
         """Show the articles of `selection`, optionally with `article` highlighted.
 
         With `keep_place` (new articles arrived while loading), the list stays
         at the top unless the reader had moved, then follows their article.
+        Without `sidebar_follows` (a choice made in the sidebar itself), the
+        sidebar's cursor stays where the reader is.
         """
         index = self.index
         if index is None:
@@ -474,7 +487,7 @@ class MainScreen(Screen[None]):
         articles.highlight = self.highlight
         articles.show(view, row)
         self.query_one(ArticleDetail).set_highlight(self.highlight)
-        self.query_one(TopicSidebar).set_selection(selection)
+        self.query_one(TopicSidebar).set_selection(selection, move_cursor=sidebar_follows)
         # Topic and provider names are data: never read as markup.
         self.query_one("#articles").border_title = Content(self.selection_label)
         if not view:
@@ -612,20 +625,17 @@ class MainScreen(Screen[None]):
     def on_topic_toggled(self, event: TopicSidebar.TopicToggled) -> None:
         # The sidebar keeps focus: the reader is picking several topics.
         self.pending_topic = None
-        sidebar = self.query_one(TopicSidebar)
-        cursor = sidebar.cursor
-        self.show_selection(self.selection.toggled(event.topic), self.query_one(ArticleList).current)
-        sidebar.cursor = cursor
+        self.show_selection(
+            self.selection.toggled(event.topic), self.query_one(ArticleList).current, sidebar_follows=False
+        )
 
     @on(TopicSidebar.ProviderChosen)
     def on_provider_chosen(self, event: TopicSidebar.ProviderChosen) -> None:
         self.pending_topic = None
         selection = self.selection
         provider = None if selection.provider == event.provider else event.provider
-        sidebar = self.query_one(TopicSidebar)
-        cursor = sidebar.cursor
-        self.show_selection(Selection(selection.topics, selection.every, provider, selection.starred))
-        sidebar.cursor = cursor
+        selection = Selection(selection.topics, selection.every, provider, selection.starred)
+        self.show_selection(selection, sidebar_follows=False)
         if not event.stay:
             self.query_one(ArticleList).focus()
 

@@ -106,18 +106,16 @@ class TopicSidebar(VirtualList):
                 return row
         return 0
 
-    def topic_at(self, row: int) -> str | None:
-        entry = self.rows[row] if 0 <= row < len(self.rows) else None
-        return entry.key if entry is not None and entry.kind == "topic" else None
-
-    def set_selection(self, selection: Selection) -> None:
-        """Mark what is shown; a single topic or provider also takes the cursor."""
+    def set_selection(self, selection: Selection, *, move_cursor: bool = True) -> None:
+        """Mark what is shown; with `move_cursor`, a single topic also takes the cursor."""
         self.selection = selection
-        if not selection.topics and selection.provider is None:
-            self.cursor = self.row_of("starred" if selection.starred else "all", None)
-        elif len(selection.topics) == 1 and selection.provider is None:
-            self.cursor = self.row_of("topic", next(iter(selection.topics)))
         self.refresh()
+        if not move_cursor or selection.provider is not None:
+            return
+        if not selection.topics:
+            self.cursor = self.row_of("starred" if selection.starred else "all", None)
+        elif len(selection.topics) == 1:
+            self.cursor = self.row_of("topic", next(iter(selection.topics)))
 
     def is_marked(self, entry: SidebarRow) -> bool:
         if entry.kind == "all":
@@ -141,9 +139,14 @@ class TopicSidebar(VirtualList):
             return beyond if 0 <= beyond < len(self.rows) else self.cursor
         return row
 
-    def action_select(self) -> None:
+    @property
+    def entry(self) -> SidebarRow | None:
+        """The row under the cursor, unless it is a heading (nothing to choose)."""
         entry = self.rows[self.cursor] if self.row_count else None
-        if entry is None or entry.kind == "heading":
+        return None if entry is None or entry.kind == "heading" else entry
+
+    def action_select(self) -> None:
+        if (entry := self.entry) is None:
             return
         if entry.kind == "provider" and entry.key is not None:
             self.post_message(self.ProviderChosen(entry.key))
@@ -153,8 +156,7 @@ class TopicSidebar(VirtualList):
             self.post_message(self.TopicChosen(entry.key))
 
     def action_toggle(self) -> None:
-        entry = self.rows[self.cursor] if self.row_count else None
-        if entry is None or entry.kind == "heading":
+        if (entry := self.entry) is None:
             return
         if entry.kind == "topic" and entry.key is not None:
             self.post_message(self.TopicToggled(entry.key))
