@@ -226,7 +226,7 @@ def test_a_cache_row_this_version_cannot_read_is_parsed_again(
     three_articles(write_article)
     load_directory(seed)
     with sqlite3.connect(cache_path_for(seed, cache_dir)) as connection:
-        connection.execute("UPDATE files SET payload = x'00ff00' WHERE path = 'a.md'")
+        connection.execute("UPDATE files SET payload = x'00ff00' WHERE path = CAST('a.md' AS BLOB)")
     parses.clear()
     result = load_directory(seed)
     assert parses == ["a.md"]

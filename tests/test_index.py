@@ -288,7 +288,17 @@ def test_broken_metadata_files_are_ignored(write_article: ArticleWriter, seed: P
     write_article("_data/organizations/bad.md", "---\nname: [oops\n---\n")
     write_article("a.md", title="Fine", topics=["World", "orphan"])
     result = load_directory(seed)
-    assert result.skipped == []
+    # Each broken definition is listed with its reason; the articles load regardless.
+    assert {item.path: item.reason for item in result.skipped} == {
+        "_data/organizations/bad.md": "definition not used: the file is not valid YAML at line 4: "
+        "did not find expected ',' or ']'",
+        "_data/topics/bad-yaml.yaml": "definition not used: the file is not valid YAML at line 2: "
+        "did not find expected ',' or ']'",
+        "_data/topics/evil.yaml": "definition not used: the file uses a YAML tag that is not allowed "
+        "('tag:yaml.org,2002:python/object/apply:os.system', line 1)",
+        "_data/topics/latin1.yaml": "definition not used: not UTF-8 text (byte 0xE9 at offset 9)",
+        "_data/topics/list.yaml": "definition not used: the file holds a list, not a mapping of fields",
+    }
     assert sidebar(result) == [("orphan", 1), ("World", 1)]
 
 

@@ -10,7 +10,6 @@ from textual.binding import Binding, BindingType
 from textual.command import CommandPalette
 
 from tui import __version__
-from tui.data.parallel import prepare as prepare_parallel_parsing
 from tui.screens.main import MainScreen
 
 
@@ -44,7 +43,6 @@ class NewsDeckApp(App[None]):
         search: str | None = None,
     ) -> None:
         super().__init__()
-        prepare_parallel_parsing()
         self.directory = directory
         self.topic = topic
         self.use_cache = use_cache

@@ -2,11 +2,14 @@
 
 One database per seed directory. A row is keyed by the file's relative path
 and remembers its size and modification time with what parsing it gave (an
-article or a skip reason), so an unchanged file is never parsed again.
+article record or a skip reason), so an unchanged file is never parsed again.
 
-The cache is an optimisation and never a reason to fail: a file found
-damaged on opening or reading is deleted and rebuilt, a locked or
-unwritable one is bypassed, each with a notice for the user.
+The cache is an optimisation and never trusted more than the files it
+caches: every row carries a checksum, and a row whose checksum, types or
+record (see `records`) are not as written is a miss, so the file is parsed
+again. A database that is damaged, not a database or of an unexpected shape
+is deleted and rebuilt; a locked or unwritable one is bypassed; each with a
+notice for the user. File names need not be UTF-8: keys are the name's bytes.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import os
 import sqlite3
+import zlib
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
@@ -22,15 +26,19 @@ from typing import NamedTuple
 
 import platformdirs
 
+from tui.data.records import RECORD_VERSION
+from tui.data.sanitize import visible
+from tui.data.sqlite_errors import describe, is_busy, is_damaged
+
 ENV_CACHE_DIR = "NEWSDECK_CACHE_DIR"
-SCHEMA_VERSION = 1
-# Bump when parsing changes what a file yields, so stale results are dropped.
-PARSER_VERSION = 3
+SCHEMA_VERSION = 2
 _BUSY_TIMEOUT_SECONDS = 2.0
+_COLUMNS = ["path", "size", "mtime_ns", "payload", "skip_reason", "checksum"]
+_MAX_REASON_CHARS = 1000
 
 
 class CachedFile(NamedTuple):
-    """A row as read back; a plain tuple, as 100,000 of them are read at start-up."""
+    """A row as read back and checked; a plain tuple, as 100,000 of them are read at start-up."""
 
     size: int
     mtime_ns: int
@@ -54,12 +62,46 @@ def cache_directory() -> Path:
 
 
 def cache_path_for(root: Path, directory: Path | None = None) -> Path:
-    digest = hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:24]
+    key = os.fsencode(root.resolve())
+    digest = hashlib.sha256(key).hexdigest()[:24]
     return (directory or cache_directory()) / f"{digest}.sqlite3"
+
+
+def _key(path: str) -> bytes:
+    # A name that is not UTF-8 reaches us with its bytes as lone surrogates: store the bytes.
+    return path.encode("utf-8", "surrogateescape")
+
+
+def _checksum(key: bytes, size: int, mtime_ns: int, payload: bytes | None, reason: str | None) -> int:
+    header = b"%d\x00%d\x00%d\x00" % (size, mtime_ns, len(key))
+    tail = b"\x01" if reason is None else b"\x02" + reason.encode("utf-8", "surrogateescape")
+    return zlib.crc32(tail, zlib.crc32(payload or b"", zlib.crc32(key, zlib.crc32(header))))
+
+
+def _checked(row: tuple[object, ...]) -> tuple[str, CachedFile] | None:
+    """A row as `update` wrote it, or None for anything else (damage, another writer's junk)."""
+    key, size, mtime_ns, payload, reason, checksum = row
+    if not (
+        isinstance(key, bytes)
+        and type(size) is int
+        and type(mtime_ns) is int
+        and (payload is None or isinstance(payload, bytes))
+        and (reason is None or (isinstance(reason, str) and len(reason) <= _MAX_REASON_CHARS))
+        and (payload is None) != (reason is None)
+        and type(checksum) is int
+    ):
+        return None
+    if _checksum(key, size, mtime_ns, payload, reason) != checksum:
+        return None
+    return key.decode("utf-8", "surrogateescape"), CachedFile(size, mtime_ns, payload, reason)
 
 
 class CacheUnavailable(Exception):
     """The cache cannot be used this time; the message says why, for the user."""
+
+
+class CacheDamaged(CacheUnavailable):
+    """The database file itself is broken: rebuilding it is the cure."""
 
 
 class ArticleCache:
@@ -77,7 +119,7 @@ class ArticleCache:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as error:
             raise CacheUnavailable(
-                f"cannot create the cache folder {path.parent} ({error.strerror or error})"
+                f"cannot create the cache folder {visible(path.parent)} ({visible(error.strerror or error)})"
             ) from None
         connection: sqlite3.Connection | None = None
         try:
@@ -85,14 +127,14 @@ class ArticleCache:
             cache = cls(connection, path)
             cache._prepare()
             return cache
-        except sqlite3.DatabaseError as error:
+        except sqlite3.Error as error:
             if connection is not None:
                 connection.close()
-            if _is_locked(error):
+            if is_busy(error):
                 raise CacheUnavailable("the cache is busy in another newsdeck") from None
-            if not isinstance(error, sqlite3.OperationalError) or "not a database" in str(error):
-                return cls._rebuilt(path)
-            raise CacheUnavailable(f"cannot open the cache {path} ({error})") from None
+            if is_damaged(error) or not isinstance(error, sqlite3.OperationalError):
+                return cls.rebuilt(path)
+            raise CacheUnavailable(f"cannot open the cache {visible(path)} ({describe(error)})") from None
 
     @staticmethod
     def _connect(path: Path) -> sqlite3.Connection:
@@ -102,34 +144,39 @@ class ArticleCache:
         return connection
 
     @classmethod
-    def _rebuilt(cls, path: Path) -> ArticleCache:
+    def rebuilt(cls, path: Path) -> ArticleCache:
+        """A new, empty cache in place of a damaged one."""
         for leftover in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
             try:
                 leftover.unlink(missing_ok=True)
             except OSError as error:
                 raise CacheUnavailable(
-                    f"the cache {path} is damaged and cannot be replaced ({error.strerror or error})"
+                    f"the cache {visible(path)} is damaged and cannot be replaced "
+                    f"({visible(error.strerror or error)})"
                 ) from None
         try:
             cache = cls(cls._connect(path), path)
             cache._prepare()
         except sqlite3.Error as error:
-            raise CacheUnavailable(f"cannot rebuild the cache {path} ({error})") from None
+            raise CacheUnavailable(f"cannot rebuild the cache {visible(path)} ({describe(error)})") from None
         cache.notice = "The article cache was damaged; it has been rebuilt."
         return cache
 
     def _prepare(self) -> None:
+        """Use the table if it is exactly what this version writes; else start it afresh."""
         (version,) = self._connection.execute("PRAGMA user_version").fetchone()
-        expected = SCHEMA_VERSION * 1000 + PARSER_VERSION
-        if version == expected:
-            # Reading a table proves the file is a database, not just a header.
+        expected = (SCHEMA_VERSION << 24) | RECORD_VERSION
+        columns = [row[1] for row in self._connection.execute("PRAGMA table_info(files)")]
+        if version == expected and columns == _COLUMNS:
+            # Reading the table proves the file is a database, not just a header.
             self._connection.execute("SELECT count(*) FROM files").fetchone()
             return
         with self._transaction():
             self._connection.execute("DROP TABLE IF EXISTS files")
             self._connection.execute(
-                "CREATE TABLE files (path TEXT PRIMARY KEY, size INTEGER NOT NULL, "
-                "mtime_ns INTEGER NOT NULL, payload BLOB, skip_reason TEXT) WITHOUT ROWID"
+                "CREATE TABLE files (path BLOB PRIMARY KEY, size INTEGER NOT NULL, "
+                "mtime_ns INTEGER NOT NULL, payload BLOB, skip_reason TEXT, checksum INTEGER NOT NULL) "
+                "WITHOUT ROWID"
             )
             self._connection.execute(f"PRAGMA user_version = {expected}")
 
@@ -139,39 +186,57 @@ class ArticleCache:
         try:
             yield
         except BaseException:
-            self._connection.execute("ROLLBACK")
+            with suppress(sqlite3.Error):
+                self._connection.execute("ROLLBACK")
             raise
         self._connection.execute("COMMIT")
 
     def entries(self) -> dict[str, CachedFile]:
+        """Every row that passes its checks, by relative path; other rows are left out (misses)."""
         try:
-            rows = self._connection.execute("SELECT path, size, mtime_ns, payload, skip_reason FROM files")
-            return {
-                path: CachedFile(size, mtime, payload, reason) for path, size, mtime, payload, reason in rows
-            }
+            rows = self._connection.execute(f"SELECT {', '.join(_COLUMNS)} FROM files")
+            found: dict[str, CachedFile] = {}
+            for row in rows:
+                checked = _checked(row)
+                if checked is not None:
+                    found[checked[0]] = checked[1]
+            return found
         except sqlite3.Error as error:
-            raise CacheUnavailable(f"cannot read the cache ({error})") from None
+            if is_damaged(error):
+                raise CacheDamaged(f"the cache {visible(self.path)} is damaged") from None
+            raise CacheUnavailable(f"cannot read the cache ({describe(error)})") from None
 
     def update(self, results: Iterable[FileResult], deleted: Iterable[str]) -> None:
         """Store new results and forget deleted files, in one transaction."""
         try:
             with self._transaction():
                 self._connection.executemany(
-                    "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?)",
-                    ((r.path, r.size, r.mtime_ns, r.payload, r.skip_reason) for r in results),
+                    f"INSERT OR REPLACE INTO files ({', '.join(_COLUMNS)}) VALUES (?, ?, ?, ?, ?, ?)",
+                    (
+                        (
+                            key,
+                            r.size,
+                            r.mtime_ns,
+                            r.payload,
+                            r.skip_reason,
+                            _checksum(key, r.size, r.mtime_ns, r.payload, r.skip_reason),
+                        )
+                        for r in results
+                        for key in (_key(r.path),)
+                    ),
                 )
-                self._connection.executemany("DELETE FROM files WHERE path = ?", ((p,) for p in deleted))
+                self._connection.executemany(
+                    "DELETE FROM files WHERE path = ?", ((_key(path),) for path in deleted)
+                )
         except sqlite3.Error as error:
-            if _is_locked(error):
+            if is_busy(error):
                 raise CacheUnavailable(
                     "the cache is busy in another newsdeck; not updated this time"
                 ) from None
-            raise CacheUnavailable(f"cannot write the cache ({error})") from None
+            if is_damaged(error):
+                raise CacheDamaged(f"the cache {visible(self.path)} is damaged") from None
+            raise CacheUnavailable(f"cannot write the cache ({describe(error)})") from None
 
     def close(self) -> None:
         with suppress(sqlite3.Error):
             self._connection.close()
-
-
-def _is_locked(error: sqlite3.Error) -> bool:
-    return "locked" in str(error) or "busy" in str(error)

@@ -2,17 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
+from tui.data.dates import iso_utc
 from tui.data.loader import LoadResult
 from tui.data.search import find, parse_query
 from tui.data.wording import plural
-
-
-def _iso(timestamp: float | None) -> str | None:
-    if timestamp is None:
-        return None
-    return datetime.fromtimestamp(timestamp, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def search_report(result: LoadResult, text: str) -> dict[str, object]:
@@ -26,7 +19,7 @@ def search_report(result: LoadResult, text: str) -> dict[str, object]:
             {
                 "title": article.title,
                 "url": article.url,
-                "published": _iso(article.published),
+                "published": iso_utc(article.published),
                 "path": article.path,
             }
             for article in view

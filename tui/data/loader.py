@@ -15,13 +15,14 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tui.data.cache import ArticleCache, CachedFile, CacheUnavailable, FileResult
+from tui.data.cache import ArticleCache, CachedFile, CacheDamaged, CacheUnavailable, FileResult
 from tui.data.index import ArticleIndex
 from tui.data.metadata import load_metadata
 from tui.data.model import Article
 from tui.data.parallel import parse_files
 from tui.data.parse import MAX_FILE_BYTES, ArticleExtras, read_extras
-from tui.data.records import Decoder
+from tui.data.records import BadRecord, Decoder
+from tui.data.sanitize import visible
 from tui.data.scan import FoundFile, iter_article_files
 
 Progress = Callable[[int, int], None]
@@ -34,6 +35,8 @@ class LoadError(Exception):
 
 @dataclass(frozen=True, slots=True)
 class SkippedFile:
+    """A file that was not loaded. Both fields are safe to show (see `sanitize.visible`)."""
+
     path: str
     reason: str
 
@@ -58,17 +61,18 @@ _SAVE_EVERY = 5000
 
 def check_directory(root: Path) -> None:
     """Raise LoadError with a one-line reason if `root` cannot be loaded."""
+    shown = visible(root)
     try:
         if not root.exists():
-            raise LoadError(f"no such directory: {root}")
+            raise LoadError(f"no such directory: {shown}")
         if not root.is_dir():
-            raise LoadError(f"not a directory: {root}")
+            raise LoadError(f"not a directory: {shown}")
         with os.scandir(root):
             pass
     except PermissionError:
-        raise LoadError(f"cannot read directory {root}: permission denied") from None
+        raise LoadError(f"cannot read directory {shown}: permission denied") from None
     except OSError as error:
-        raise LoadError(f"cannot read directory {root}: {error.strerror or error}") from None
+        raise LoadError(f"cannot read directory {shown}: {visible(error.strerror or error)}") from None
 
 
 def merge_duplicates(articles: list[Article]) -> tuple[list[Article], int]:
@@ -138,6 +142,25 @@ def _open_cache(root: Path, notices: list[str]) -> ArticleCache | None:
     return cache
 
 
+def _cache_entries(cache: ArticleCache, notices: list[str]) -> tuple[ArticleCache | None, dict[str, CachedFile]]:
+    """The cache's rows; a cache found damaged now is rebuilt (empty), one that cannot be read is left."""
+    try:
+        return cache, cache.entries()
+    except CacheDamaged:
+        cache.close()
+        try:
+            cache = ArticleCache.rebuilt(cache.path)
+        except CacheUnavailable as error:
+            notices.append(f"Loading without the article cache: {error}.")
+            return None, {}
+        notices.append(cache.notice or "The article cache was rebuilt.")
+        return cache, {}
+    except CacheUnavailable as error:
+        notices.append(f"Loading without the article cache: {error}.")
+        cache.close()
+        return None, {}
+
+
 def load_directory(
     root: str | os.PathLike[str],
     *,
@@ -155,18 +178,16 @@ def load_directory(
     notices: list[str] = []
 
     def skip(path: str, reason: str) -> None:
-        skipped.append(SkippedFile(path, reason))
+        # The one place skipped files are recorded: names and reasons are made safe to show here.
+        skipped.append(SkippedFile(visible(path), visible(reason)))
 
     metadata = load_metadata(root_path)
+    for path, reason in metadata.problems:
+        skip(path, reason)
     cache = _open_cache(root_path, notices) if use_cache else None
     cached: dict[str, CachedFile] = {}
     if cache is not None:
-        try:
-            cached = cache.entries()
-        except CacheUnavailable as error:
-            notices.append(f"Loading without the article cache: {error}.")
-            cache.close()
-            cache = None
+        cache, cached = _cache_entries(cache, notices)
 
     decoder = Decoder(metadata)
     articles: list[Article] = []
@@ -206,7 +227,7 @@ def load_directory(
             return True
         try:
             articles.append(decoder.decode(found.relative, hit.payload))
-        except Exception:  # a row this version cannot read: parse the file instead
+        except BadRecord:  # a row that is not as written: parse the file instead
             return False
         return True
 
@@ -243,13 +264,15 @@ def load_directory(
     for chunk in parse_files(misses(), workers=workers, cancelled=cancelled):
         for parsed in chunk:
             found = parsed.found
-            fresh.append(
-                FileResult(found.relative, parsed.size, parsed.mtime_ns, parsed.payload, parsed.skip_reason)
-            )
-            if parsed.payload is not None:
+            reason = None if parsed.payload is not None else visible(parsed.skip_reason or "skipped")
+            fresh.append(FileResult(found.relative, parsed.size, parsed.mtime_ns, parsed.payload, reason))
+            if parsed.payload is None:
+                skip(found.relative, reason or "skipped")
+                continue
+            try:
                 articles.append(decoder.decode(found.relative, parsed.payload))
-            else:
-                skip(found.relative, parsed.skip_reason or "skipped")
+            except BadRecord as error:  # parsing and reading back disagree: a bug of ours, not the file's
+                skip(found.relative, f"could not be read back after parsing ({error})")
         counts["done"] += len(chunk)
         if len(fresh) >= _SAVE_EVERY:
             # Saved as it goes, so quitting half-way through a first load keeps what was read.
@@ -278,4 +301,4 @@ def read_article_extras(root: Path, article: Article) -> ArticleExtras:
         with open(root / article.path, "rb") as handle:
             return read_extras(handle.read(MAX_FILE_BYTES + 1))
     except OSError as error:
-        return ArticleExtras(problem=f"the file could not be read again: {error.strerror or error}")
+        return ArticleExtras(problem=f"the file could not be read again: {visible(error.strerror or error)}")

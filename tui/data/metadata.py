@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tui.data.parse import iter_yaml_mappings
+from tui.data.parse import SkipFile, decode, read_yaml_mapping
 from tui.data.sanitize import clean_line
 from tui.data.scan import METADATA_FOLDER
 
@@ -20,6 +21,8 @@ class Metadata:
     """Lower-case domain -> the provider's display name."""
     provider_domains: dict[str, str] = field(default_factory=dict)
     """Case-folded provider name -> its domain."""
+    problems: list[tuple[str, str]] = field(default_factory=list)
+    """(definition file relative to the seed directory, why it was not used)."""
 
 
 def find_metadata_folder(root: Path) -> Path | None:
@@ -33,7 +36,8 @@ def find_metadata_folder(root: Path) -> Path | None:
     return None
 
 
-def _mappings(folder: Path, pattern: str) -> list[dict[object, object]]:
+def _mappings(folder: Path, pattern: str, metadata: Metadata, root: Path) -> list[dict[object, object]]:
+    """The definitions in `folder`; a file that cannot be used is left out, with its reason."""
     found: list[dict[object, object]] = []
     try:
         paths = sorted(folder.glob(pattern))
@@ -41,14 +45,21 @@ def _mappings(folder: Path, pattern: str) -> list[dict[object, object]]:
         return found
     for path in paths:
         try:
-            if path.stat().st_size > _MAX_METADATA_BYTES:
-                continue
-            text = path.read_text(encoding="utf-8-sig")
-        except (OSError, UnicodeDecodeError):
-            # Metadata only refines display; a broken definition is left out.
-            continue
-        found.extend(iter_yaml_mappings(text))
+            size = path.stat().st_size
+            if size > _MAX_METADATA_BYTES:
+                raise SkipFile(f"file too large ({size:,} bytes; the limit for a definition is 1 MB)")
+            found.append(read_yaml_mapping(decode(path.read_bytes())))
+        except OSError as error:
+            metadata.problems.append((_shown(path, root), f"definition not used: could not be read: {error.strerror or error}"))
+        except SkipFile as error:
+            # Metadata only refines display: the rest loads without this definition.
+            metadata.problems.append((_shown(path, root), f"definition not used: {error.reason}"))
     return found
+
+
+def _shown(path: Path, root: Path) -> str:
+    """How the user knows a definition file: relative to the seed directory."""
+    return os.path.relpath(path, root).replace(os.sep, "/")
 
 
 def _text(value: object) -> str:
@@ -60,14 +71,14 @@ def load_metadata(root: Path) -> Metadata:
     folder = find_metadata_folder(root)
     if folder is None:
         return metadata
-    for topic in _mappings(folder / "topics", "*.y*ml"):
+    for topic in _mappings(folder / "topics", "*.y*ml", metadata, root):
         name = _text(topic.get("name"))
         if not name:
             continue
         for alias in (name, _text(topic.get("shortname"))):
             if alias:
                 metadata.topic_names.setdefault(alias.casefold(), name)
-    for organization in _mappings(folder / "organizations", "*.md"):
+    for organization in _mappings(folder / "organizations", "*.md", metadata, root):
         name = _text(organization.get("name"))
         domain = _text(organization.get("domain")).lower()
         if name and domain:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+BLOCK_TEXT = {"text": "block"}
+"""Field metadata: this text keeps its line breaks (every other text is one line)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,7 +50,7 @@ class Article:
 
     path: str
     title: str
-    excerpt: str = ""
+    excerpt: str = field(default="", metadata=BLOCK_TEXT)
     published: float | None = None
     original_url: str = ""
     web_url: str = ""
@@ -61,6 +64,8 @@ class Article:
     has_body: bool = False
     body_words: str = ""
     """The body's words, folded for searching (the body itself is read on demand)."""
+    date_problem: str = ""
+    """Why a `publishedDateTime` the file has is not used (it cannot be read, or is out of range)."""
 
     @property
     def url(self) -> str:

@@ -1,19 +1,26 @@
 """Parsing many files on every core.
 
-Each worker process reads and parses a chunk of files and sends back compact
-records (see `records`), the same bytes the cache stores, so a fresh parse
-and a cache hit reach the index by one path. Small jobs stay in-process:
-starting interpreters costs more than it saves below a few hundred files.
+Worker processes (`parse_worker`) read and parse chunks of files and send
+back compact records (see `records`), the same bytes the cache stores, so a
+fresh parse and a cache hit reach the index by one path. Small jobs stay
+in-process: starting interpreters costs more than it saves below a few
+hundred files, and a warm start, with nothing to parse, starts none.
+
+The workers are plain child processes joined to this one by pipes, not a
+multiprocessing pool: they need no helper process, and they end when this
+process closes their pipe or dies, however it dies.
 """
 
 from __future__ import annotations
 
-import multiprocessing
+import json
 import os
+import selectors
+import subprocess
+import sys
 import time
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
 from contextlib import suppress
 from dataclasses import dataclass
 from itertools import islice
@@ -25,6 +32,7 @@ from tui.data.scan import FoundFile
 PARALLEL_THRESHOLD = 400
 CHUNK_FILES = 128
 _SERIAL_CHUNK_FILES = 32
+_QUEUED_PER_WORKER = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,37 +86,129 @@ def parse_chunk(chunk: list[FoundFile]) -> list[ParsedFile]:
 
 
 def parse_here(chunk: list[FoundFile]) -> list[ParsedFile]:
-    """Parse a chunk in this process (small jobs, start-up, a broken pool)."""
+    """Parse a chunk in this process (small jobs, start-up, a worker that failed)."""
     return parse_chunk(chunk)
 
 
-def prepare() -> None:
-    """Start multiprocessing's helper process now, while stderr is still a real file.
-
-    Textual replaces sys.stderr while an app runs, and the helper cannot be
-    started then ("bad value(s) in fds_to_keep"); call this before `App.run`.
-    """
-    from multiprocessing import resource_tracker
-
-    with suppress(OSError, ValueError):
-        resource_tracker.ensure_running()
+# The pipe format. A request is one JSON line: [[path, relative, size, mtime_ns], …].
+# The answer has a line per file, in order: "size<TAB>mtime_ns<TAB>A<TAB>record" for
+# an article or "…<TAB>S<TAB>reason as a JSON string" for a skip, then a line ".".
+_END = b".\n"
 
 
-def _quiet_worker() -> None:
-    # Workers share the terminal the reader draws on: nothing of theirs may reach it.
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, 1)
-    os.dup2(devnull, 2)
+def encode_request(chunk: list[FoundFile]) -> bytes:
+    # ensure_ascii keeps names that are not UTF-8 (lone surrogates) intact through the pipe.
+    return json.dumps([[f.path, f.relative, f.size, f.mtime_ns] for f in chunk]).encode() + b"\n"
 
 
-def _start_pool(workers: int) -> ProcessPoolExecutor | None:
-    try:
-        # "spawn": forking a process that runs UI threads can copy a held lock.
-        return ProcessPoolExecutor(
-            max_workers=workers, mp_context=multiprocessing.get_context("spawn"), initializer=_quiet_worker
-        )
-    except (OSError, ValueError, RuntimeError):
+def encode_results(results: list[ParsedFile]) -> bytes:
+    lines = []
+    for parsed in results:
+        head = b"%d\t%d\t" % (parsed.size, parsed.mtime_ns)
+        if parsed.payload is not None:
+            lines.append(head + b"A\t" + parsed.payload + b"\n")
+        else:
+            lines.append(head + b"S\t" + json.dumps(parsed.skip_reason or "skipped").encode() + b"\n")
+    return b"".join(lines) + _END
+
+
+def decode_results(chunk: list[FoundFile], answer: bytes) -> list[ParsedFile] | None:
+    """The results of `chunk` from a worker's answer; None if it is not a whole answer."""
+    lines = answer.split(b"\n")
+    if len(lines) != len(chunk) + 2 or lines[-2:] != [b".", b""]:
         return None
+    results = []
+    try:
+        for found, line in zip(chunk, lines, strict=False):
+            size, mtime_ns, kind, data = line.split(b"\t", 3)
+            if kind == b"A":
+                results.append(ParsedFile(found, data, None, int(size), int(mtime_ns)))
+            else:
+                reason = json.loads(data)
+                if not isinstance(reason, str):
+                    return None
+                results.append(ParsedFile(found, None, reason, int(size), int(mtime_ns)))
+    except ValueError:
+        return None
+    return results
+
+
+class _Worker:
+    """One child process and the chunks it has been sent, oldest first."""
+
+    def __init__(self) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "tui.data.parse_worker", str(os.getpid())],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            close_fds=True,
+        )
+        assert self.process.stdin is not None and self.process.stdout is not None
+        self.stdin = self.process.stdin
+        self.stdout = self.process.stdout.fileno()
+        os.set_blocking(self.stdout, False)
+        self.sent: deque[list[FoundFile]] = deque()
+        self.answer = bytearray()
+        self.answered = False
+
+    def send(self, chunk: list[FoundFile]) -> bool:
+        try:
+            self.stdin.write(encode_request(chunk))
+            self.stdin.flush()
+        except (OSError, ValueError):
+            return False
+        self.sent.append(chunk)
+        return True
+
+    def receive(self) -> tuple[list[list[ParsedFile]], bool]:
+        """(results of the chunks answered whole so far, whether the worker is still alive)."""
+        try:
+            data = os.read(self.stdout, 1 << 20)
+        except BlockingIOError:
+            return [], True
+        except OSError:
+            data = b""
+        if not data:
+            return [], False
+        self.answer += data
+        done: list[list[ParsedFile]] = []
+        while self.sent:
+            # Chunks are never empty, so an answer always ends in "\n.\n".
+            end = self.answer.find(b"\n" + _END)
+            if end < 0:
+                break
+            answer = bytes(self.answer[: end + 1 + len(_END)])
+            del self.answer[: end + 1 + len(_END)]
+            results = decode_results(self.sent[0], answer)
+            if results is None:
+                return done, False
+            self.sent.popleft()
+            self.answered = True
+            done.append(results)
+        return done, True
+
+    def stop(self) -> None:
+        with suppress(OSError, ValueError):
+            self.stdin.close()
+        # Workers hold nothing worth waiting for: quitting stays instant.
+        with suppress(OSError):
+            self.process.kill()
+        with suppress(OSError, subprocess.TimeoutExpired):
+            self.process.wait(timeout=2)
+        if self.process.stdout is not None:
+            with suppress(OSError, ValueError):
+                self.process.stdout.close()
+
+
+def _start_workers(count: int) -> list[_Worker]:
+    workers: list[_Worker] = []
+    for _ in range(count):
+        try:
+            workers.append(_Worker())
+        except (OSError, ValueError, subprocess.SubprocessError):
+            break  # no processes to be had here: go on with those we have (maybe none)
+    return workers
 
 
 def parse_files(
@@ -121,66 +221,62 @@ def parse_files(
 
     `files` is consumed as it comes (it may be a directory scan still under
     way). The first few hundred files are parsed here, which shows the first
-    articles at once; past that, worker processes take over. Once every file
-    is handed out, this process also parses queued chunks until the workers'
-    first results arrive (they take a moment to start).
+    articles at once; past that, worker processes take over. While no worker
+    has answered yet (they take a moment to start), this process parses
+    chunks that are still waiting to be sent, once every file is handed out.
     """
-    workers = default_workers() if workers is None else workers
+    wanted_workers = default_workers() if workers is None else workers
     source = iter(files)
-    pool: ProcessPoolExecutor | None = None
-    pending: dict[Future[list[ParsedFile]], list[FoundFile]] = {}
+    pool: list[_Worker] = []
+    selector = selectors.DefaultSelector()
+    waiting: deque[list[FoundFile]] = deque()
     seen = 0
     exhausted = False
-    pool_answered = False
+    started = False
     try:
-        while not exhausted or pending:
+        while not exhausted or waiting or any(worker.sent for worker in pool):
             if cancelled():
                 return
-            if not exhausted:
-                wanted = CHUNK_FILES if pool is not None else _SERIAL_CHUNK_FILES
-                chunk = list(islice(source, wanted))
-                exhausted = len(chunk) < wanted
+            if not exhausted and len(waiting) < max(1, len(pool)) * _QUEUED_PER_WORKER:
+                size = CHUNK_FILES if pool else _SERIAL_CHUNK_FILES
+                chunk = list(islice(source, size))
+                exhausted = len(chunk) < size
                 seen += len(chunk)
-                if pool is None and workers > 1 and seen >= PARALLEL_THRESHOLD:
-                    pool = _start_pool(workers)
-                    workers = workers if pool is not None else 1
-                if chunk and pool is not None:
-                    try:
-                        pending[pool.submit(parse_chunk, chunk)] = chunk
-                    except (OSError, ValueError, RuntimeError):
-                        # No worker processes to be had here: go on in this one.
-                        pool.shutdown(wait=False, cancel_futures=True)
-                        pool, workers = None, 1
-                        for stranded in pending:
-                            stranded.cancel()
-                        for stranded_chunk in pending.values():
-                            yield parse_here(stranded_chunk)
-                        pending.clear()
+                if chunk:
+                    waiting.append(chunk)
+                if not started and wanted_workers > 1 and seen >= PARALLEL_THRESHOLD:
+                    started = True
+                    pool = _start_workers(wanted_workers)
+                    wanted_workers = max(1, len(pool))
+                    for worker in pool:
+                        selector.register(worker.stdout, selectors.EVENT_READ, worker)
+            if not pool:
+                while waiting:
+                    yield parse_here(waiting.popleft())
+                continue
+            for worker in pool:
+                while waiting and len(worker.sent) < _QUEUED_PER_WORKER:
+                    if not worker.send(waiting[0]):
+                        break
+                    waiting.popleft()
+            if exhausted and waiting and not any(worker.answered for worker in pool):
+                # Workers are still starting: parse a waiting chunk here meanwhile.
+                yield parse_here(waiting.pop())
+                continue
+            busy = exhausted or len(waiting) >= len(pool) * _QUEUED_PER_WORKER
+            for key, _ in selector.select(timeout=0.2 if busy else 0):
+                worker = key.data
+                results, alive = worker.receive()
+                yield from results
+                if not alive:
+                    # A worker died (killed, out of memory): its chunks are parsed here instead.
+                    selector.unregister(worker.stdout)
+                    pool.remove(worker)
+                    stranded = list(worker.sent)
+                    worker.stop()
+                    for chunk in stranded:
                         yield parse_here(chunk)
-                elif chunk:
-                    yield parse_here(chunk)
-                timeout: float | None = 0
-            else:
-                timeout = 0.2 if pool_answered else 0
-            if not pending:
-                continue
-            finished, _ = wait(pending, timeout=timeout, return_when=FIRST_COMPLETED)
-            if not finished and exhausted and not pool_answered:
-                # Workers are still starting: parse the last queued chunk here.
-                future = next(reversed(pending))
-                if future.cancel():
-                    yield parse_here(pending.pop(future))
-                else:
-                    wait(pending, timeout=0.05, return_when=FIRST_COMPLETED)
-                continue
-            for future in finished:
-                pool_answered = True
-                chunk = pending.pop(future)
-                try:
-                    yield future.result()
-                except BrokenProcessPool:
-                    # A worker died (killed, out of memory): finish here instead.
-                    yield parse_here(chunk)
     finally:
-        if pool is not None:
-            pool.shutdown(wait=False, cancel_futures=True)
+        for worker in pool:
+            worker.stop()
+        selector.close()

@@ -9,13 +9,13 @@ up (alias bombs, giant lists) costs no more than its own size.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import frontmatter
 import yaml
 
-from tui.data.dates import parse_published
+from tui.data.dates import parse_published, read_published
 from tui.data.folding import body_words
 from tui.data.model import Article, ImageLink, Provider, RelatedItem
 from tui.data.sanitize import clean_block, clean_line, yaml_printable
@@ -42,6 +42,33 @@ class _ArticleLoader(_BaseLoader):  # type: ignore[misc, valid-type]
 
 
 _ArticleLoader.add_constructor("tag:yaml.org,2002:timestamp", _BaseLoader.construct_yaml_str)
+
+_SCALAR_KINDS = {"bool": "a boolean", "int": "an integer", "float": "a number"}
+
+
+def _checked_scalar(kind: str) -> Callable[[yaml.SafeLoader, yaml.Node], object]:
+    """PyYAML's constructor for `!!kind`, saying what is wrong instead of raising KeyError.
+
+    `!!bool maybe` or `!!int ""` make PyYAML index a table or an empty string:
+    KeyError or IndexError, with no line. Every YAML file newsdeck reads (articles and
+    `_data`) goes through this loader, so each is told the same clear reason.
+    """
+    construct = getattr(_BaseLoader, f"construct_yaml_{kind}")
+
+    def checked(loader: yaml.SafeLoader, node: yaml.Node) -> object:
+        try:
+            return construct(loader, node)
+        except (KeyError, IndexError, ValueError, TypeError, OverflowError):
+            shown = clean_line(str(node.value))[:40]
+            raise yaml.constructor.ConstructorError(
+                None, None, f"a !!{kind} value that is not {_SCALAR_KINDS[kind]} ({shown!r})", node.start_mark
+            ) from None
+
+    return checked
+
+
+for _kind in _SCALAR_KINDS:
+    _ArticleLoader.add_constructor(f"tag:yaml.org,2002:{_kind}", _checked_scalar(_kind))
 
 _YAML = frontmatter.YAMLHandler()
 
@@ -223,7 +250,16 @@ def cut_top_level(front: str, key: str) -> tuple[str, str | None]:
     return front[:start] + front[end:], front[start + 1 : end]
 
 
-def _load_yaml(front: str) -> object:
+def _load_yaml(front: str, what: str = "front matter", first_line: int = 2) -> object:
+    """The YAML value of `front`; SkipFile with a reason for people whatever goes wrong.
+
+    `first_line` is the line of the file that `front` starts on (2: after the "---"),
+    so the lines named in reasons are the lines an editor shows.
+    """
+
+    def _line_of(error: yaml.MarkedYAMLError) -> str:
+        return f", line {error.problem_mark.line + first_line}" if error.problem_mark else ""
+
     try:
         try:
             return _YAML.load(front, Loader=_ArticleLoader)
@@ -231,17 +267,21 @@ def _load_yaml(front: str) -> object:
             # Control characters (a raw ESC in a title): show them, keep the article.
             return _YAML.load(yaml_printable(front), Loader=_ArticleLoader)
     except yaml.constructor.ConstructorError as error:
-        problem = error.problem or ""
+        problem = clean_line(error.problem or "")
         if "constructor for the tag" in problem:
             raise SkipFile(
-                f"front matter uses a YAML tag that is not allowed ({problem.split()[-1]})"
+                f"{what} uses a YAML tag that is not allowed ({problem.split()[-1]}{_line_of(error)})"
             ) from None
-        raise SkipFile(f"front matter could not be read: {problem or 'bad YAML'}") from None
+        raise SkipFile(f"{what} could not be read: {problem or 'bad YAML'}{_line_of(error)}") from None
     except yaml.MarkedYAMLError as error:
-        where = f" at line {error.problem_mark.line + 1}" if error.problem_mark else ""
-        raise SkipFile(f"front matter is not valid YAML{where}: {error.problem}") from None
-    except (yaml.YAMLError, RecursionError, ValueError) as error:
-        raise SkipFile(f"front matter could not be read: {type(error).__name__}") from None
+        where = f" at line {error.problem_mark.line + first_line}" if error.problem_mark else ""
+        raise SkipFile(f"{what} is not valid YAML{where}: {clean_line(error.problem or '')}") from None
+    except RecursionError:
+        raise SkipFile(f"{what} is nested too deeply") from None
+    except MemoryError:
+        raise SkipFile(f"{what} is too large to read") from None
+    except Exception as error:  # PyYAML raising what it does not document must not cost the rest
+        raise SkipFile(f"{what} could not be read ({type(error).__name__})") from None
 
 
 def parse_article(data: bytes, path: str) -> Article:
@@ -270,11 +310,13 @@ def parse_article(data: bytes, path: str) -> Article:
     title = _line(raw_title)
     if not title:
         raise SkipFile("empty title")
+    published, date_problem = read_published(fields.get("publishedDateTime"))
     return Article(
         path=path,
         title=title,
         excerpt=clean_block(_text(fields.get("excerpt"))),
-        published=parse_published(fields.get("publishedDateTime")),
+        published=published,
+        date_problem=date_problem,
         original_url=_url(fields.get("originalUrl")),
         web_url=_url(fields.get("webUrl")),
         provider=_provider(fields.get("provider")),
@@ -316,7 +358,7 @@ def _read_extras(data: bytes) -> ArticleExtras:
     if related_text is None:
         return ArticleExtras(body=clean_block(body))
     try:
-        fields = _load_yaml(related_text)
+        fields = _load_yaml(related_text, first_line=front[: front.find(related_text)].count("\n") + 2)
     except SkipFile as error:
         return ArticleExtras(
             body=clean_block(body), problem=f"related items could not be read: {error.reason}"
@@ -325,12 +367,12 @@ def _read_extras(data: bytes) -> ArticleExtras:
     return ArticleExtras(body=clean_block(body), related=_related(value), related_total=_count_related(value))
 
 
-def iter_yaml_mappings(text: str) -> Iterator[dict[object, object]]:
-    """Mappings from a metadata file (YAML, or front matter); nothing if broken."""
-    try:
-        source = split_front_matter(text)[0] if _YAML.detect(text) else text
-        value = _YAML.load(source, Loader=_ArticleLoader)
-    except (SkipFile, yaml.YAMLError, RecursionError, ValueError):
-        return
-    if isinstance(value, dict):
-        yield value
+def read_yaml_mapping(text: str) -> dict[object, object]:
+    """The mapping a metadata file holds (YAML, or front matter); SkipFile saying why not."""
+    if _YAML.detect(text):
+        value = _load_yaml(split_front_matter(text)[0], "the file")
+    else:
+        value = _load_yaml(text, "the file", first_line=1)
+    if not isinstance(value, dict):
+        raise SkipFile(f"the file holds {_type_name(value)}, not a mapping of fields")
+    return value

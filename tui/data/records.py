@@ -1,44 +1,152 @@
-"""Articles as flat tuples of plain values, for the cache (marshal) and back.
+"""Articles as compact JSON records, for the cache and the parsing workers, and back.
 
-Decoding shares equal strings and providers between articles: at 100,000
-articles a few hundred providers and topics would otherwise be stored
-100,000 times over.
+The record layout is derived from the `Article` dataclass: one JSON array,
+a value per field in declaration order (the path is the cache's key, so it
+is left out). Adding a field to `Article` needs no edit here unless its type
+is new, and `RECORD_VERSION` (a hash of the field list) changes by itself,
+so caches written by another layout are dropped.
+
+A record is never trusted more than the file it came from: JSON cannot
+claim more memory than its own length, and `Decoder.decode` checks every
+value for its type, its range and that it is text `sanitize` could have
+produced, raising `BadRecord` on any surprise, which callers treat as a
+cache miss. Decoding shares equal strings and providers between articles:
+at 100,000 articles a few hundred providers and topics would otherwise be
+stored 100,000 times over.
 """
 
 from __future__ import annotations
 
-import marshal
+import hashlib
+import json
+import math
 import sys
+from collections.abc import Callable
+from dataclasses import fields
 
+from tui.data.dates import in_range
 from tui.data.metadata import Metadata
 from tui.data.model import Article, ImageLink, Provider
+from tui.data.sanitize import is_safe_block, is_safe_line
 
-Record = tuple[object, ...]
+MAX_RECORD_BYTES = 4 * 1024 * 1024
+"""No article's lean record comes near this: a longer one is damage."""
+_MAX_ITEMS = 1000
+
+
+class BadRecord(Exception):
+    """A record that is not what `encode` writes: treat it as absent."""
+
+
+def _line(value: object) -> str:
+    if not isinstance(value, str) or not is_safe_line(value):
+        raise BadRecord("text")
+    return value
+
+
+def _block(value: object) -> str:
+    if not isinstance(value, str) or not is_safe_block(value):
+        raise BadRecord("text")
+    return value
+
+
+def _integer(value: object) -> int:
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise BadRecord("integer")
+    return value
+
+
+def _optional_integer(value: object) -> int | None:
+    return None if value is None else _integer(value)
+
+
+def _optional_number(value: object) -> float | None:
+    if value is None:
+        return None
+    if not isinstance(value, int | float) or isinstance(value, bool) or not math.isfinite(value):
+        raise BadRecord("number")
+    return float(value)
+
+
+def _flag(value: object) -> bool:
+    if not isinstance(value, bool):
+        raise BadRecord("flag")
+    return value
+
+
+def _items(value: object, size: int | None = None) -> list[object]:
+    if not isinstance(value, list) or len(value) > _MAX_ITEMS or (size is not None and len(value) != size):
+        raise BadRecord("list")
+    return value
+
+
+def _names(value: object) -> tuple[str, ...]:
+    return tuple(_line(name) for name in _items(value))
+
+
+def _provider(value: object) -> tuple[str, str]:
+    name, domain = _items(value, 2)
+    return _line(name), _line(domain)
+
+
+def _image(value: object) -> ImageLink:
+    url, width, height = _items(value, 3)
+    return ImageLink(_line(url), _optional_integer(width), _optional_integer(height))
+
+
+def _images(value: object) -> tuple[ImageLink, ...]:
+    return tuple(_image(item) for item in _items(value))
+
+
+# How each field type is written (to a JSON value) and read back (checked).
+# A field of a type missing here fails at import, not at run time.
+_Codec = tuple[Callable[[object], object], Callable[[object], object]]
+
+
+def _same(value: object) -> object:
+    return value
+
+
+_CODECS: dict[str, _Codec] = {
+    "str": (_same, _line),
+    "int": (_same, _integer),
+    "int | None": (_same, _optional_integer),
+    "float | None": (_same, _optional_number),
+    "bool": (_same, _flag),
+    "tuple[str, ...]": (list, _names),
+    "Provider": (lambda provider: [provider.name, provider.domain], _provider),  # type: ignore[attr-defined]
+    "tuple[ImageLink, ...]": (
+        lambda images: [[image.url, image.width, image.height] for image in images],  # type: ignore[attr-defined]
+        _images,
+    ),
+}
+
+_FIELDS = [field for field in fields(Article) if field.name != "path"]
+_WRITERS: list[tuple[str, Callable[[object], object]]] = []
+_READERS: list[tuple[str, Callable[[object], object]]] = []
+for _field in _FIELDS:
+    _kind = str(_field.type)
+    if _kind not in _CODECS:
+        raise TypeError(f"Article.{_field.name} has a type records cannot store: {_kind}")
+    _write, _read = _CODECS[_kind]
+    if _field.metadata.get("text") == "block":
+        _read = _block
+    _WRITERS.append((_field.name, _write))
+    _READERS.append((_field.name, _read))
+
+RECORD_VERSION = int(
+    hashlib.sha256(";".join(f"{field.name}:{field.type}" for field in _FIELDS).encode()).hexdigest()[:6], 16
+)
+"""Changes whenever `Article`'s fields do, so records of another layout are never read."""
 
 
 def encode(article: Article) -> bytes:
-    return marshal.dumps(
-        (
-            article.title,
-            article.excerpt,
-            article.published,
-            article.original_url,
-            article.web_url,
-            article.provider.name,
-            article.provider.domain,
-            article.topics,
-            tuple((image.url, image.width, image.height) for image in article.images),
-            article.related_size,
-            article.quality,
-            article.heat,
-            article.has_body,
-            article.body_words,
-        )
-    )
+    values = [write(getattr(article, name)) for name, write in _WRITERS]
+    return json.dumps(values, ensure_ascii=False, separators=(",", ":")).encode()
 
 
 class Decoder:
-    """Turns cached records back into articles, sharing repeated values."""
+    """Turns records back into checked articles, sharing repeated values."""
 
     def __init__(self, metadata: Metadata | None = None) -> None:
         self._metadata = metadata or Metadata()
@@ -61,36 +169,19 @@ class Decoder:
             shared = self._topics[topics] = tuple(sys.intern(name) for name in topics)
         return shared
 
-    def decode(self, path: str, payload: bytes) -> Article:
-        (
-            title,
-            excerpt,
-            published,
-            original_url,
-            web_url,
-            provider_name,
-            provider_domain,
-            topics,
-            images,
-            related_size,
-            quality,
-            heat,
-            has_body,
-            body_words,
-        ) = marshal.loads(payload)
-        return Article(
-            path=path,
-            title=title,
-            excerpt=excerpt,
-            published=published,
-            original_url=original_url,
-            web_url=web_url,
-            provider=self.provider(provider_name, provider_domain),
-            topics=self.topics(topics),
-            images=tuple(ImageLink(url, width, height) for url, width, height in images),
-            related_size=related_size,
-            quality=quality,
-            heat=heat,
-            has_body=has_body,
-            body_words=body_words,
-        )
+    def decode(self, path: str, payload: object) -> Article:
+        """The article `payload` holds; BadRecord if it is anything but a record `encode` wrote."""
+        if not isinstance(payload, bytes) or len(payload) > MAX_RECORD_BYTES:
+            raise BadRecord("payload")
+        try:
+            values = json.loads(payload)
+        except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError
+            raise BadRecord("not JSON") from None
+        if not isinstance(values, list) or len(values) != len(_READERS):
+            raise BadRecord("layout")
+        checked = {name: read(value) for (name, read), value in zip(_READERS, values, strict=True)}
+        if not checked["title"] or (checked["published"] is not None and not in_range(checked["published"])):
+            raise BadRecord("title or date")
+        checked["provider"] = self.provider(*checked["provider"])  # type: ignore[misc]
+        checked["topics"] = self.topics(checked["topics"])  # type: ignore[arg-type]
+        return Article(path=path, **checked)  # type: ignore[arg-type]

@@ -1,12 +1,21 @@
 """Turn text from files into text that is safe to show as it is.
 
-Article text is data. Two things could otherwise take effect on screen:
-terminal control sequences (an ESC in a title would be sent to the
-terminal) and mis-decoded UTF-8 ("Facebookâ€™s"). Rich markup is not
-handled here: the UI never parses article text as markup.
+Article text and file names are data. Three things could otherwise take
+effect on screen: terminal control sequences (an ESC or a one-byte C1 CSI in
+a title or a file name would be sent to the terminal), bidirectional
+overrides (which reorder the text around them) and mis-decoded UTF-8
+("Facebookâ€™s"). Rich markup is not handled here: the UI never parses text
+from disk as markup.
+
+`clean_line`/`clean_block` are for article fields (mojibake repaired);
+`visible` is for everything else that reaches a person: file and folder
+names, error messages that quote them, paths from the environment. It never
+repairs, so a name is shown as the bytes it has.
 """
 
 from __future__ import annotations
+
+import re
 
 import ftfy
 
@@ -18,12 +27,35 @@ _C1_VISIBLE = {code: f"\\x{code:02x}" for code in range(0x80, 0xA0)}
 
 # Bidirectional overrides would reorder the text around them on screen.
 _BIDI_VISIBLE = {code: f"\\u{code:04x}" for code in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))}
+# os.fsdecode turns each byte of a name that is not UTF-8 into U+DC80..U+DCFF.
+_SURROGATES_VISIBLE = {
+    code: (f"\\x{code - 0xDC00:02x}" if 0xDC80 <= code <= 0xDCFF else f"\\u{code:04x}")
+    for code in range(0xD800, 0xE000)
+}
 
-_MULTILINE_TABLE = {**_C0_PICTURES, **_C1_VISIBLE, **_BIDI_VISIBLE}
+_MULTILINE_TABLE = {**_C0_PICTURES, **_C1_VISIBLE, **_BIDI_VISIBLE, **_SURROGATES_VISIBLE}
 for _keep in ("\n", "\t"):
     del _MULTILINE_TABLE[ord(_keep)]
 _MULTILINE_TABLE[ord("\r")] = None
 _SINGLE_LINE_TABLE = {**_MULTILINE_TABLE, ord("\n"): " ", ord("\t"): " ", ord("\r"): " "}
+# For names and messages: every control is shown, a newline in a file name included.
+_VISIBLE_TABLE = {**_C0_PICTURES, **_C1_VISIBLE, **_BIDI_VISIBLE, **_SURROGATES_VISIBLE}
+
+_UNSAFE_IN_LINE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+_UNSAFE_IN_BLOCK = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
+# A C1 character can be part of double-encoded UTF-8 only inside the shape of
+# a UTF-8 sequence read as Latin-1 or Windows-1252 ("â\x80\x99" and "â€\x9d"
+# are "’" and "”"). Anywhere else it is a control character (U+009B is a
+# one-byte CSI) that the fixer would turn into a look-alike ("›"), so it is
+# made visible before repair.
+_CONTINUATION = "".join(
+    sorted({chr(byte) for byte in range(0x80, 0xC0)} | set(bytes(range(0x80, 0xC0)).decode("cp1252", "ignore")))
+)
+_CONT = f"[{re.escape(_CONTINUATION)}]"
+_C1_OR_MOJIBAKE = re.compile(
+    f"[\u00c2-\u00df]{_CONT}|[\u00e0-\u00ef]{_CONT}{{2}}|[\u00f0-\u00f4]{_CONT}{{3}}|([\u0080-\u009f])"
+)
 
 # Keep what the author wrote (curly quotes, ligatures, escapes) and change
 # only what is demonstrably broken encoding; escapes are made visible below.
@@ -41,11 +73,16 @@ _FTFY_CONFIG = ftfy.TextFixerConfig(
 )
 
 
+def _show_lone_c1(match: re.Match[str]) -> str:
+    lone = match.group(1)
+    return match.group() if lone is None else _C1_VISIBLE[ord(lone)]
+
+
 def repair(text: str) -> str:
     """Undo mojibake; ASCII text cannot hold any, so it skips the fixer."""
     if text.isascii():
         return text
-    return ftfy.fix_text(text, config=_FTFY_CONFIG)
+    return ftfy.fix_text(_C1_OR_MOJIBAKE.sub(_show_lone_c1, text), config=_FTFY_CONFIG)
 
 
 def clean_line(text: str) -> str:
@@ -56,6 +93,26 @@ def clean_line(text: str) -> str:
 def clean_block(text: str) -> str:
     """A multi-line field: repaired, controls visible, line breaks kept."""
     return repair(text).translate(_MULTILINE_TABLE).strip()
+
+
+def visible(text: object) -> str:
+    """A file name, a path or a message quoting one, safe to show as it is.
+
+    Every control character becomes a visible stand-in (a newline too: a
+    name holding one is shown on one line), bytes that were not UTF-8 show
+    as `\\xNN`, and nothing is repaired. Applying it twice changes nothing.
+    """
+    return str(text).translate(_VISIBLE_TABLE)
+
+
+def is_safe_line(text: str) -> bool:
+    """True when `text` could have come out of `clean_line` (no control of any kind)."""
+    return _UNSAFE_IN_LINE.search(text) is None
+
+
+def is_safe_block(text: str) -> bool:
+    """True when `text` could have come out of `clean_block` (line breaks and tabs allowed)."""
+    return _UNSAFE_IN_BLOCK.search(text) is None
 
 
 # YAML refuses these characters outright; a raw ESC in a title must not cost the article.

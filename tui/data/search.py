@@ -82,7 +82,7 @@ _TOKEN = re.compile(r'(-?)(?:(\w+):)?(?:"([^"]*)("?)|(\S*))')
 def _day(value: str, name: str, problems: list[str]) -> float | None:
     try:
         return time.mktime(datetime.strptime(value, "%Y-%m-%d").timetuple())
-    except ValueError:
+    except (ValueError, OverflowError):
         problems.append(f"{name}: wants a date like 2021-01-31, not “{value}”")
         return None
 
