@@ -20,7 +20,8 @@ from tui.data.index import ArticleIndex
 from tui.data.loader import load_directory
 from tui.data.model import Article
 from tui.data.reading import ReadingMarks
-from tui.data.state import FLUSH_SECONDS, Mark, StateError, StateStore, article_id, read_export
+from tui.data.state import FLUSH_SECONDS, Mark, StateStore, article_id
+from tui.data.state_export import StateError, read_export
 
 
 @pytest.fixture

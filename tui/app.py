@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import shutil
+import signal
+from contextlib import suppress
 from pathlib import Path
 
 from textual.app import App
@@ -52,6 +55,9 @@ class NewsDeckApp(App[None]):
         """Messages for the terminal once the app has closed."""
 
     def on_mount(self) -> None:
+        # `kill` (SIGTERM) quits as `q` does: the terminal is restored and marks are saved.
+        with suppress(NotImplementedError, RuntimeError, ValueError):
+            asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, self.exit)
         self.push_screen(MainScreen(self.directory, self.topic, use_cache=self.use_cache, search=self.search))
 
     def action_command_palette(self) -> None:

@@ -12,7 +12,9 @@ from typing import TYPE_CHECKING
 
 from tui import __version__
 from tui.data.loader import LoadError, check_directory, load_directory
-from tui.data.state import ENV_STATE_DIR, StateError, StateStore, read_export, state_path
+from tui.data.sanitize import visible
+from tui.data.state import ENV_STATE_DIR, StateStore, state_path
+from tui.data.state_export import StateError, read_export, to_json
 from tui.data.wording import plural
 
 if TYPE_CHECKING:
@@ -79,8 +81,13 @@ def _state_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _say(message: str) -> None:
+    """A line for the terminal: whatever it quotes (a file name, a path) is shown, never obeyed."""
+    print(f"newsdeck: {visible(message)}", file=sys.stderr)
+
+
 def _error(message: str) -> int:
-    print(f"newsdeck: {message}", file=sys.stderr)
+    _say(message)
     return 2
 
 
@@ -93,7 +100,7 @@ def run_check(arguments: Sequence[str]) -> int:
     except LoadError as error:
         return _error(str(error))
     for notice in result.notices:
-        print(f"newsdeck: {notice}", file=sys.stderr)
+        _say(notice)
     report = build_report(result, search=options.search)
     text = json.dumps(report, ensure_ascii=False, indent=2) if options.json else format_report(report)
     try:
@@ -109,7 +116,7 @@ def run_state(arguments: Sequence[str]) -> int:
     store = StateStore(background=False)
     try:
         for notice in store.notices:
-            print(f"newsdeck: {notice}", file=sys.stderr)
+            _say(notice)
         if options.command == "export":
             return _export_state(store, options.file)
         return _import_state(store, options.file)
@@ -121,7 +128,7 @@ def _export_state(store: StateStore, file: str) -> int:
     if store.problem:
         return _error(store.problem)
     document = store.export()
-    text = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    text = to_json(document)
     try:
         if file == "-":
             sys.stdout.write(text)
@@ -131,7 +138,7 @@ def _export_state(store: StateStore, file: str) -> int:
         return _error(f"cannot write {file} ({error.strerror or error})")
     count = len(document["articles"])  # type: ignore[arg-type]
     if file != "-":
-        print(f"Saved the marks of {plural(count, 'article')} to {file}.")
+        print(f"Saved the marks of {plural(count, 'article')} to {visible(file)}.")
     return 0
 
 
@@ -147,7 +154,7 @@ def _import_state(store: StateStore, file: str) -> int:
         return _error(f"{file}: {error}")
     if not store.flush():
         return _error(store.problem or "the marks could not be saved")
-    print(f"Restored the marks of {plural(count, 'article')} from {file}.")
+    print(f"Restored the marks of {plural(count, 'article')} from {visible(file)}.")
     return 0
 
 
@@ -178,14 +185,18 @@ def run_reader(arguments: Sequence[str]) -> int:
         return _error(app)
     app.run()
     for message in app.farewell:
-        print(f"newsdeck: {message}", file=sys.stderr)
+        _say(message)
     return app.return_code or 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
-    if arguments[:1] == ["check"]:
-        return run_check(arguments[1:])
-    if arguments[:1] == ["state"]:
-        return run_state(arguments[1:])
-    return run_reader(arguments)
+    try:
+        if arguments[:1] == ["check"]:
+            return run_check(arguments[1:])
+        if arguments[:1] == ["state"]:
+            return run_state(arguments[1:])
+        return run_reader(arguments)
+    except KeyboardInterrupt:
+        # ctrl+c in `check`: stop quietly (the parsing workers end with us), as shells expect.
+        return 130

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from tui.data.dates import iso_utc
 from tui.data.loader import LoadResult
+from tui.data.sanitize import visible
 from tui.data.search import find, parse_query
 from tui.data.wording import plural
 
@@ -13,20 +14,20 @@ def search_report(result: LoadResult, text: str) -> dict[str, object]:
     query = parse_query(text)
     view = find(result.index, query)
     report: dict[str, object] = {
-        "query": text,
+        "query": visible(text),
         "count": len(view),
         "matches": [
             {
                 "title": article.title,
                 "url": article.url,
                 "published": iso_utc(article.published),
-                "path": article.path,
+                "path": visible(article.path),
             }
             for article in view
         ],
     }
     if query.problems:
-        report["problems"] = query.problems
+        report["problems"] = [visible(problem) for problem in query.problems]
     return report
 
 
@@ -41,7 +42,7 @@ def build_report(result: LoadResult, search: str | None = None) -> dict[str, obj
 def _base_report(result: LoadResult) -> dict[str, object]:
     index = result.index
     return {
-        "directory": str(result.root),
+        "directory": visible(result.root),
         "articles": len(index),
         "duplicates": result.duplicates,
         "topics": [{"name": facet.name, "count": facet.count} for facet in index.topics],
@@ -52,7 +53,11 @@ def _base_report(result: LoadResult) -> dict[str, object]:
 
 
 def format_report(report: dict[str, object]) -> str:
-    """The same report for people."""
+    """The same report for people.
+
+    Every string in the report is safe to show already (titles are cleaned on
+    load, names and paths pass through `visible` when the report is built).
+    """
     topics: list[dict[str, object]] = report["topics"]  # type: ignore[assignment]
     providers: list[dict[str, object]] = report["providers"]  # type: ignore[assignment]
     skipped: list[dict[str, str]] = report["skipped"]  # type: ignore[assignment]

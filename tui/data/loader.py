@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tui.data.cache import ArticleCache, CachedFile, CacheDamaged, CacheUnavailable, FileResult
+from tui.data.cache import ArticleCache, CacheDamaged, CachedFile, CacheUnavailable, FileResult
 from tui.data.index import ArticleIndex
 from tui.data.metadata import load_metadata
 from tui.data.model import Article
@@ -142,7 +142,9 @@ def _open_cache(root: Path, notices: list[str]) -> ArticleCache | None:
     return cache
 
 
-def _cache_entries(cache: ArticleCache, notices: list[str]) -> tuple[ArticleCache | None, dict[str, CachedFile]]:
+def _cache_entries(
+    cache: ArticleCache, notices: list[str]
+) -> tuple[ArticleCache | None, dict[str, CachedFile]]:
     """The cache's rows; a cache found damaged now is rebuilt (empty), one that cannot be read is left."""
     try:
         return cache, cache.entries()

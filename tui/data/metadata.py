@@ -50,7 +50,9 @@ def _mappings(folder: Path, pattern: str, metadata: Metadata, root: Path) -> lis
                 raise SkipFile(f"file too large ({size:,} bytes; the limit for a definition is 1 MB)")
             found.append(read_yaml_mapping(decode(path.read_bytes())))
         except OSError as error:
-            metadata.problems.append((_shown(path, root), f"definition not used: could not be read: {error.strerror or error}"))
+            metadata.problems.append(
+                (_shown(path, root), f"definition not used: could not be read: {error.strerror or error}")
+            )
         except SkipFile as error:
             # Metadata only refines display: the rest loads without this definition.
             metadata.problems.append((_shown(path, root), f"definition not used: {error.reason}"))

@@ -50,7 +50,9 @@ _UNSAFE_IN_BLOCK = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\
 # one-byte CSI) that the fixer would turn into a look-alike ("›"), so it is
 # made visible before repair.
 _CONTINUATION = "".join(
-    sorted({chr(byte) for byte in range(0x80, 0xC0)} | set(bytes(range(0x80, 0xC0)).decode("cp1252", "ignore")))
+    sorted(
+        {chr(byte) for byte in range(0x80, 0xC0)} | set(bytes(range(0x80, 0xC0)).decode("cp1252", "ignore"))
+    )
 )
 _CONT = f"[{re.escape(_CONTINUATION)}]"
 _C1_OR_MOJIBAKE = re.compile(

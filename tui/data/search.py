@@ -29,6 +29,7 @@ from tui.data.folding import WORD as _WORD
 from tui.data.folding import normalize, words
 from tui.data.index import ArticleIndex, ArticleView, Selection
 from tui.data.model import Article
+from tui.data.sanitize import visible
 
 _FIELDS = ("topic", "provider", "after", "before")
 # Below three letters a prefix matches a large part of the vocabulary: slow to
@@ -83,7 +84,7 @@ def _day(value: str, name: str, problems: list[str]) -> float | None:
     try:
         return time.mktime(datetime.strptime(value, "%Y-%m-%d").timetuple())
     except (ValueError, OverflowError):
-        problems.append(f"{name}: wants a date like 2021-01-31, not “{value}”")
+        problems.append(f"{name}: wants a date like 2021-01-31, not “{visible(value)}”")
         return None
 
 
@@ -234,7 +235,7 @@ def find(index: ArticleIndex, query: Query, within: Selection | str | None = Non
     for name in query.topics:
         key = index.find_topic(name)
         if key is None:
-            query.problems.append(f"no topic named “{name}”")
+            query.problems.append(f"no topic named “{visible(name)}”")
             return ArticleView(index.articles, array("I"))
         constraints.append(index.positions_of_topic(key))
     if query.providers:
@@ -242,7 +243,7 @@ def find(index: ArticleIndex, query: Query, within: Selection | str | None = Non
         for wanted in query.providers:
             positions = index.positions_of_provider(wanted)
             if not positions:
-                query.problems.append(f"no provider named “{wanted}”")
+                query.problems.append(f"no provider named “{visible(wanted)}”")
             found.update(positions)
         constraints.append(found)
     if query.after is not None or query.before is not None:

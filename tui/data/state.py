@@ -18,7 +18,6 @@ Losing a reader's state is the one failure that matters here, so:
 
 from __future__ import annotations
 
-import json
 import os
 import sqlite3
 import tempfile
@@ -32,6 +31,9 @@ from pathlib import Path
 import platformdirs
 
 from tui.data.model import Article
+from tui.data.sanitize import visible
+from tui.data.sqlite_errors import describe, is_damaged
+from tui.data.state_export import StateError, document, export_time, parse_export, to_json
 
 ENV_STATE_DIR = "NEWSDECK_STATE_DIR"
 STATE_FILE = "state.sqlite3"
@@ -39,7 +41,7 @@ SCHEMA_VERSION = 1
 FLUSH_SECONDS = 0.5
 _BUSY_TIMEOUT_SECONDS = 5.0
 _RETRY_SECONDS = 3.0
-EXPORT_FORMAT = "newsdeck-state"
+_COLUMNS = ["id", "read", "read_at", "starred", "starred_at"]
 
 
 def state_path() -> Path:
@@ -58,7 +60,9 @@ def article_id(article: Article, root: Path | None) -> str:
         return article.original_url
     if article.web_url:
         return article.web_url
-    return "file:" + str(root / article.path if root is not None else Path(article.path))
+    path = os.fsencode(root / article.path if root is not None else Path(article.path))
+    # Bytes of a name that are not UTF-8 are spelled \xNN: an id is text SQLite can store.
+    return "file:" + path.decode("utf-8", "backslashreplace")
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,10 +77,6 @@ class _Change:
     read_at: float | None = None
     starred: bool | None = None
     starred_at: float | None = None
-
-
-class StateError(Exception):
-    """The state file cannot be used at all (a message for the user)."""
 
 
 class StateStore:
@@ -111,15 +111,17 @@ class StateStore:
             self._connection = self._connect()
             self._load()
         except sqlite3.DatabaseError as error:
-            if isinstance(error, sqlite3.OperationalError) and not _is_damage(error):
-                self._unavailable(f"cannot open {self.path} ({_describe(error)})")
+            if isinstance(error, sqlite3.OperationalError) and not is_damaged(error):
+                self._unavailable(f"cannot open {visible(self.path)} ({describe(error)})")
                 self._load_read_only()
                 return
             self._move_aside()
         except StateError as error:
-            self._unavailable(f"cannot use {self.path}: {error}")
+            self._unavailable(f"cannot use {visible(self.path)}: {error}")
         except OSError as error:
-            self._unavailable(f"cannot create {self.path.parent} ({error.strerror or error})")
+            self._unavailable(
+                f"cannot create {visible(self.path.parent)} ({visible(error.strerror or error)})"
+            )
 
     def _connect(self) -> sqlite3.Connection:
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -128,10 +130,20 @@ class StateStore:
             self.path, timeout=_BUSY_TIMEOUT_SECONDS, isolation_level=None, check_same_thread=False
         )
         try:
+            # Text that is not UTF-8 was never written by newsdeck: read it, never fail on it.
+            connection.text_factory = _lenient_text
             connection.execute("PRAGMA journal_mode=WAL")
             connection.execute("PRAGMA synchronous=NORMAL")
             (version,) = connection.execute("PRAGMA user_version").fetchone()
-            if version == 0:
+            if version > SCHEMA_VERSION:
+                raise StateError("it was written by a newer newsdeck")
+            if version not in (0, SCHEMA_VERSION):
+                raise _Unrecognised(f"unknown state format version {version}")
+            columns = [row[1] for row in connection.execute("PRAGMA table_info(marks)")]
+            if columns and columns != _COLUMNS:
+                raise _Unrecognised("the marks table is not the one newsdeck writes")
+            if not columns:
+                # A new file, or one whose table was lost: nothing to keep, so the table is made anew.
                 connection.execute("BEGIN IMMEDIATE")
                 connection.execute(
                     "CREATE TABLE IF NOT EXISTS marks (id TEXT PRIMARY KEY, read INTEGER NOT NULL DEFAULT 0, "
@@ -139,10 +151,6 @@ class StateStore:
                 )
                 connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
                 connection.execute("COMMIT")
-            elif version > SCHEMA_VERSION:
-                raise StateError("it was written by a newer newsdeck")
-            elif version != SCHEMA_VERSION:
-                raise sqlite3.DatabaseError(f"unknown state format version {version}")
         except BaseException:
             connection.close()
             raise
@@ -178,11 +186,12 @@ class StateStore:
                     side.replace(kept.with_name(kept.name + suffix))
             self._connection = self._connect()
             self._load()
-        except (OSError, sqlite3.Error) as error:
-            self._unavailable(f"{self.path} is damaged and could not be replaced ({error})")
+        except (OSError, sqlite3.Error, StateError) as error:
+            self._unavailable(f"{visible(self.path)} is damaged and could not be replaced ({visible(error)})")
             return
         self.notices.append(
-            f"Your read and starred marks file was damaged. It was moved to {kept} and a new one started."
+            f"Your read and starred marks file was damaged. It was moved to {visible(kept)} "
+            "and a new one started."
         )
 
     def _unavailable(self, reason: str) -> None:
@@ -260,7 +269,7 @@ class StateStore:
             self._write(batch)
         except Exception as error:  # whatever it was, the batch must not be dropped
             self._requeue(batch)
-            reason = _describe(error) if isinstance(error, sqlite3.Error) else repr(error)
+            reason = describe(error) if isinstance(error, sqlite3.Error) else visible(error)
             self.problem = f"Read and starred marks are not being saved: {reason}."
             return False
         self.problem = None
@@ -340,7 +349,7 @@ class StateStore:
             }
             for identity, change in sorted(pending.items())
         ]
-        document = {"format": EXPORT_FORMAT, "version": SCHEMA_VERSION, "articles": entries}
+        text = to_json(document(entries))
         name = f"newsdeck-unsaved-marks-{time.strftime('%Y%m%d-%H%M%S')}.json"
         for folder in (
             self.path.parent,
@@ -349,7 +358,7 @@ class StateStore:
         ):
             target = folder / name
             try:
-                target.write_text(json.dumps(document, indent=2), encoding="utf-8")
+                target.write_text(text, encoding="utf-8")
             except OSError:
                 continue
             return target
@@ -365,63 +374,40 @@ class StateStore:
                 "SELECT id, read, read_at, starred, starred_at FROM marks WHERE read OR starred ORDER BY id"
             )
             entries = [
-                {"id": i, "read": bool(r), "read_at": ra, "starred": bool(s), "starred_at": sa}
+                {
+                    "id": i,
+                    "read": bool(r),
+                    "read_at": export_time(ra),
+                    "starred": bool(s),
+                    "starred_at": export_time(sa),
+                }
                 for i, r, ra, s, sa in rows
+                if isinstance(i, str)
             ]
         else:
             entries = [{"id": i, "read": m.read, "starred": m.starred} for i, m in sorted(self.marks.items())]
-        return {"format": EXPORT_FORMAT, "version": SCHEMA_VERSION, "articles": entries}
+        return document(entries)
 
-    def import_marks(self, document: object) -> int:
-        """Apply an export: each article's marks as the file has them. Returns how many."""
-        entries = _entries(document)
-        for identity, read, starred, when in entries:
-            self.set(identity, read=read, starred=starred, when=when)
-        return len(entries)
+    def import_marks(self, export: object) -> int:
+        """Apply an export: each article's marks as the file has them. Returns how many.
+
+        The whole export is checked first (StateError naming the bad entry), so a
+        bad file changes nothing.
+        """
+        marks = parse_export(export)
+        for mark in marks:
+            self.set(
+                mark.identity, read=mark.read, starred=mark.starred, when=(mark.read_at, mark.starred_at)
+            )
+        return len(marks)
 
 
 _NO_MARK = Mark()
 
 
-def _time(value: object) -> float | None:
-    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+def _lenient_text(data: bytes) -> str:
+    return data.decode("utf-8", "replace")
 
 
-def _entries(document: object) -> list[tuple[str, bool, bool, tuple[float | None, float | None]]]:
-    if not isinstance(document, dict) or document.get("format") != EXPORT_FORMAT:
-        raise StateError('this is not a newsdeck state export (no "format": "newsdeck-state")')
-    articles = document.get("articles")
-    if not isinstance(articles, list):
-        raise StateError('the export has no "articles" list')
-    entries = []
-    for number, entry in enumerate(articles, start=1):
-        if not isinstance(entry, dict) or not isinstance(entry.get("id"), str) or not entry["id"]:
-            raise StateError(f"article {number} of the export has no id")
-        read, starred = entry.get("read", False), entry.get("starred", False)
-        if not isinstance(read, bool) or not isinstance(starred, bool):
-            raise StateError(f"article {number} of the export has read/starred that are not true or false")
-        when = (_time(entry.get("read_at")), _time(entry.get("starred_at")))
-        entries.append((entry["id"], read, starred, when))
-    return entries
-
-
-def read_export(text: str) -> object:
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as error:
-        raise StateError(f"not JSON ({error.msg} at line {error.lineno})") from None
-
-
-def _is_damage(error: sqlite3.Error) -> bool:
-    return "not a database" in str(error) or "malformed" in str(error) or "unknown state format" in str(error)
-
-
-def _describe(error: BaseException) -> str:
-    text = str(error)
-    if "readonly" in text or "read-only" in text:
-        return "the file is read-only"
-    if "full" in text:
-        return "the disk is full"
-    if "locked" in text or "busy" in text:
-        return "another newsdeck is holding the file; will try again"
-    return text
+class _Unrecognised(sqlite3.DatabaseError):
+    """A database that is not a marks file newsdeck wrote: moved aside like a damaged one."""

@@ -23,6 +23,7 @@ from tui.data.index import SORT_LABELS, SORTS, ArticleIndex, ArticleView, Select
 from tui.data.loader import LoadError, LoadResult, load_directory
 from tui.data.model import Article
 from tui.data.reading import ReadingMarks
+from tui.data.sanitize import visible
 from tui.data.search import find, parse_query
 from tui.data.state import StateStore
 from tui.data.urls import is_web_url
@@ -160,7 +161,7 @@ class MainScreen(Screen[None]):
         self.query_one("#articles").border_title = "Articles"
         self.query_one("#detail-pane").border_title = "Article"
         self.query_one("#related").border_title = "Related"
-        self.sub_title = DEMO_LABEL if self.directory is None else str(self.directory)
+        self.sub_title = DEMO_LABEL if self.directory is None else visible(self.directory)
         self.query_one(ArticleList).focus()
         if self.query_text:
             self.set_class(True, "-searching")

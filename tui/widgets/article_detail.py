@@ -106,9 +106,10 @@ class ArticleDetail(VerticalScroll, can_focus=True):
         provider = article.provider.label
         if article.provider.domain and article.provider.domain != provider:
             provider = f"{provider} ({article.provider.domain})"
-        self._set(
-            "#detail-meta", " · ".join(filter(None, (provider, format_local(article.published) or "undated")))
+        date = format_local(article.published) or (
+            f"undated ({article.date_problem})" if article.date_problem else "undated"
         )
+        self._set("#detail-meta", " · ".join(filter(None, (provider, date))))
         self._set("#detail-topics", "Topics: " + ", ".join(topics) if topics else "")
         self._set("#detail-excerpt", article.excerpt, marked=True)
         images = "\n".join(
