@@ -262,9 +262,15 @@ def test_export_and_import_round_trip(tmp_path: Path) -> None:
     [
         ("{not json", "not JSON"),
         ("[]", "not a newsdeck state export"),
-        ('{"format": "newsdeck-state"}', 'no "articles" list'),
-        ('{"format": "newsdeck-state", "articles": [{"read": true}]}', "article 1 of the export has no id"),
-        ('{"format": "newsdeck-state", "articles": [{"id": "x", "read": "yes"}]}', "not true or false"),
+        ('{"format": "newsdeck-state", "version": 1}', 'no "articles" list'),
+        (
+            '{"format": "newsdeck-state", "version": 1, "articles": [{"read": true}]}',
+            "article 1 of the export has no id",
+        ),
+        (
+            '{"format": "newsdeck-state", "version": 1, "articles": [{"id": "x", "read": "yes"}]}',
+            "not true or false",
+        ),
     ],
 )
 def test_a_bad_import_is_refused_with_a_reason(state_file: Path, text: str, problem: str) -> None:
