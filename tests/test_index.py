@@ -290,7 +290,7 @@ def test_broken_metadata_files_are_ignored(write_article: ArticleWriter, seed: P
     result = load_directory(seed)
     # Each broken definition is listed with its reason; the articles load regardless.
     assert {item.path: item.reason for item in result.skipped} == {
-        "_data/organizations/bad.md": "definition not used: the file is not valid YAML at line 4: "
+        "_data/organizations/bad.md": "definition not used: the file is not valid YAML at line 3: "
         "did not find expected ',' or ']'",
         "_data/topics/bad-yaml.yaml": "definition not used: the file is not valid YAML at line 2: "
         "did not find expected ',' or ']'",

@@ -250,11 +250,12 @@ def cut_top_level(front: str, key: str) -> tuple[str, str | None]:
     return front[:start] + front[end:], front[start + 1 : end]
 
 
-def _load_yaml(front: str, what: str = "front matter", first_line: int = 2) -> object:
+def _load_yaml(front: str, what: str = "front matter", first_line: int = 1) -> object:
     """The YAML value of `front`; SkipFile with a reason for people whatever goes wrong.
 
-    `first_line` is the line of the file that `front` starts on (2: after the "---"),
-    so the lines named in reasons are the lines an editor shows.
+    `first_line` is the line of the file that `front` starts on, so the lines named in
+    reasons are the lines an editor shows. Front matter as split keeps the newline
+    that ends the opening "---", so it starts on line 1 too.
     """
 
     def _line_of(error: yaml.MarkedYAMLError) -> str:
@@ -358,7 +359,7 @@ def _read_extras(data: bytes) -> ArticleExtras:
     if related_text is None:
         return ArticleExtras(body=clean_block(body))
     try:
-        fields = _load_yaml(related_text, first_line=front[: front.find(related_text)].count("\n") + 2)
+        fields = _load_yaml(related_text, first_line=front[: front.find(related_text)].count("\n") + 1)
     except SkipFile as error:
         return ArticleExtras(
             body=clean_block(body), problem=f"related items could not be read: {error.reason}"
