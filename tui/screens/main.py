@@ -391,6 +391,7 @@ class MainScreen(Screen[None]):
             self.failed(f"Loading failed: {event.worker.error}")
 
     def failed(self, message: str) -> None:
+        message = visible(message)  # an error may quote a path from disk
         self.load_error = message
         self.progress = None
         self.add_class("-loaded")
@@ -429,7 +430,7 @@ class MainScreen(Screen[None]):
                 selection = Selection(frozenset({found})) if found is not None else Selection()
                 if found is None:
                     self.notify(
-                        f"No topic named “{self.pending_topic}”: showing all articles. "
+                        f"No topic named “{visible(self.pending_topic)}”: showing all articles. "
                         "Press t to pick a topic.",
                         severity="warning",
                         markup=False,
