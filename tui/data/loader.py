@@ -266,11 +266,12 @@ def load_directory(
     for chunk in parse_files(misses(), workers=workers, cancelled=cancelled):
         for parsed in chunk:
             found = parsed.found
-            reason = None if parsed.payload is not None else visible(parsed.skip_reason or "skipped")
-            fresh.append(FileResult(found.relative, parsed.size, parsed.mtime_ns, parsed.payload, reason))
             if parsed.payload is None:
-                skip(found.relative, reason or "skipped")
+                reason = visible(parsed.skip_reason or "skipped")
+                fresh.append(FileResult(found.relative, parsed.size, parsed.mtime_ns, None, reason))
+                skip(found.relative, reason)
                 continue
+            fresh.append(FileResult(found.relative, parsed.size, parsed.mtime_ns, parsed.payload, None))
             try:
                 articles.append(decoder.decode(found.relative, parsed.payload))
             except BadRecord as error:  # parsing and reading back disagree: a bug of ours, not the file's

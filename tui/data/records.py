@@ -113,7 +113,7 @@ _CODECS: dict[str, _Codec] = {
     "int | None": (_same, _optional_integer),
     "float | None": (_same, _optional_number),
     "bool": (_same, _flag),
-    "tuple[str, ...]": (list, _names),
+    "tuple[str, ...]": (lambda names: list(names), _names),  # type: ignore[call-overload]
     "Provider": (lambda provider: [provider.name, provider.domain], _provider),  # type: ignore[attr-defined]
     "tuple[ImageLink, ...]": (
         lambda images: [[image.url, image.width, image.height] for image in images],  # type: ignore[attr-defined]
@@ -180,7 +180,8 @@ class Decoder:
         if not isinstance(values, list) or len(values) != len(_READERS):
             raise BadRecord("layout")
         checked = {name: read(value) for (name, read), value in zip(_READERS, values, strict=True)}
-        if not checked["title"] or (checked["published"] is not None and not in_range(checked["published"])):
+        published = checked["published"]
+        if not checked["title"] or (isinstance(published, float) and not in_range(published)):
             raise BadRecord("title or date")
         checked["provider"] = self.provider(*checked["provider"])  # type: ignore[misc]
         checked["topics"] = self.topics(checked["topics"])  # type: ignore[arg-type]

@@ -33,7 +33,12 @@ _SURROGATES_VISIBLE = {
     for code in range(0xD800, 0xE000)
 }
 
-_MULTILINE_TABLE = {**_C0_PICTURES, **_C1_VISIBLE, **_BIDI_VISIBLE, **_SURROGATES_VISIBLE}
+_MULTILINE_TABLE: dict[int, str | None] = {
+    **_C0_PICTURES,
+    **_C1_VISIBLE,
+    **_BIDI_VISIBLE,
+    **_SURROGATES_VISIBLE,
+}
 for _keep in ("\n", "\t"):
     del _MULTILINE_TABLE[ord(_keep)]
 _MULTILINE_TABLE[ord("\r")] = None

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from tui.data.dates import LATEST
@@ -45,7 +46,7 @@ def export_time(value: object) -> float | None:
     return None
 
 
-def document(entries: list[dict[str, object]]) -> dict[str, object]:
+def document(entries: Sequence[Mapping[str, object]]) -> dict[str, object]:
     return {"format": EXPORT_FORMAT, "version": EXPORT_VERSION, "articles": entries}
 
 
