@@ -35,7 +35,7 @@ def _isolated_environment(
     monkeypatch.delenv("NEWSDECK_DIR", raising=False)
     # Articles become read after a second on screen; on a slow machine that second
     # could pass mid-test. Only the test of that rule turns it back on.
-    monkeypatch.setattr("tui.screens.main.READ_AFTER_SECONDS", 3600.0)
+    monkeypatch.setattr("tui.screens.marking.READ_AFTER_SECONDS", 3600.0)
     home = tmp_path_factory.mktemp("home")
     for variable in ("XDG_CACHE_HOME", "XDG_DATA_HOME", "XDG_CONFIG_HOME"):
         monkeypatch.setenv(variable, str(home / variable.lower()))

@@ -74,7 +74,7 @@ async def test_marks_show_and_survive_a_restart(news: Path) -> None:
 async def test_an_article_shown_for_a_second_becomes_read(
     news: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("tui.screens.main.READ_AFTER_SECONDS", 1.0)
+    monkeypatch.setattr("tui.screens.marking.READ_AFTER_SECONDS", 1.0)
     app = NewsDeckApp(news)
     async with app.run_test(size=(160, 50)) as pilot:
         screen = await ready(pilot)
@@ -94,7 +94,7 @@ async def test_choosing_topics_or_searching_is_not_reading(
     app = NewsDeckApp(news)
     async with app.run_test(size=(160, 50)) as pilot:
         screen = await ready(pilot)
-        monkeypatch.setattr("tui.screens.main.READ_AFTER_SECONDS", 1.0)
+        monkeypatch.setattr("tui.screens.marking.READ_AFTER_SECONDS", 1.0)
         await pilot.press("down", "t")  # Story 1 shown, then straight to the sidebar
         await pilot.pause(1.5)
         assert flags(screen)[1] == "●Story 1"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import shutil
 import signal
+import threading
 from contextlib import suppress
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from textual.binding import Binding, BindingType
 from textual.command import CommandPalette
 
 from tui import __version__
+from tui.data.state import StateStore
 from tui.screens.main import MainScreen
 
 
@@ -53,6 +55,8 @@ class NewsDeckApp(App[None]):
         self._demo_directory: Path | None = None
         self.farewell: list[str] = []
         """Messages for the terminal once the app has closed."""
+        self.closing_stores: list[tuple[StateStore, threading.Thread]] = []
+        """Marks files still being written as the window closes (another newsdeck held them)."""
 
     def on_mount(self) -> None:
         # `kill` (SIGTERM) quits as `q` does: the terminal is restored and marks are saved.

@@ -252,10 +252,36 @@ class StateStore:
             self._wake.clear()
             self.flush()
 
-    def flush(self) -> bool:
-        """Write pending changes in one transaction; False (changes kept) if that failed."""
-        with self._writing:
-            return self._flush()
+    def flush(self, wait: float | None = None) -> bool:
+        """Write pending changes in one transaction; False (changes kept) if that failed.
+
+        With `wait`, give up after about that many seconds when another writer
+        holds the file (quitting must not hang on a busy file).
+        """
+        if wait is None:
+            with self._writing:
+                return self._flush()
+        if not self._writing.acquire(timeout=wait):
+            return False
+        try:
+            connection = self._connection
+            if connection is not None:
+                with suppress(sqlite3.Error):
+                    connection.execute(f"PRAGMA busy_timeout = {int(wait * 1000)}")
+            try:
+                return self._flush()
+            finally:
+                if connection is not None and connection is self._connection:
+                    with suppress(sqlite3.Error):
+                        connection.execute(f"PRAGMA busy_timeout = {int(_BUSY_TIMEOUT_SECONDS * 1000)}")
+        finally:
+            self._writing.release()
+
+    def close_in_background(self) -> threading.Thread:
+        """`close` in a thread of its own, which the process waits for before it exits."""
+        thread = threading.Thread(target=self.close, name="newsdeck-state-close")
+        thread.start()
+        return thread
 
     def _flush(self) -> bool:
         with self._lock:

@@ -14,3 +14,23 @@ def is_web_url(url: str) -> bool:
     except ValueError:
         return False
     return parts.scheme.lower() in WEB_SCHEMES and bool(parts.netloc)
+
+
+def web_url_problem(url: str) -> str:
+    """Why `url` is not a link newsdeck opens, in words ("" when it is one)."""
+    text = url.strip()
+    if not text:
+        return "it is empty"
+    if any(char.isspace() for char in text):
+        return "it has spaces in it"
+    try:
+        parts = urlsplit(text)
+    except ValueError:
+        return "it is not a valid address"
+    if not parts.scheme:
+        return "it has no scheme (http:// or https://)"
+    if parts.scheme.lower() not in WEB_SCHEMES:
+        return f"it is a {parts.scheme.lower()}: link, not a web page"
+    if not parts.netloc:
+        return "it has no host name"
+    return ""

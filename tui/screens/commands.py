@@ -6,18 +6,16 @@ import asyncio
 import re
 from collections.abc import Callable, Iterator
 from functools import partial
-from typing import TYPE_CHECKING
 
 from textual.command import DiscoveryHit, Hit, Hits, Matcher, Provider
 from textual.content import Content
 from textual.markup import escape
+from textual.message import Message
 
 from tui.data.dates import format_local
 from tui.data.model import Article
 from tui.data.wording import plural
-
-if TYPE_CHECKING:
-    from tui.screens.main import MainScreen
+from tui.screens.reader import ReaderScreen
 
 # Fuzzy scoring costs up to half a millisecond a title; at 100,000 articles only
 # the newest titles holding the query's letters in order are scored.
@@ -43,14 +41,34 @@ def _marked(matcher: Matcher, text: str) -> Content:
     return content
 
 
+class JumpToTopic(Message):
+    """Show this topic, as its number key does (a chosen provider still applies)."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__()
+        self.key = key
+
+
+class JumpToProvider(Message):
+    def __init__(self, key: str) -> None:
+        super().__init__()
+        self.key = key
+
+
+class JumpToArticle(Message):
+    """Highlight this article: in the list as it is when it is there, else among all articles."""
+
+    def __init__(self, article: Article) -> None:
+        super().__init__()
+        self.article = article
+
+
 class NewsCommands(Provider):
-    """Topics, providers and articles of the loaded index."""
+    """Topics, providers and articles of the loaded index; choosing one posts a Jump message."""
 
     @property
-    def main(self) -> MainScreen | None:
-        from tui.screens.main import MainScreen
-
-        return self.screen if isinstance(self.screen, MainScreen) else None
+    def main(self) -> ReaderScreen | None:
+        return self.screen if isinstance(self.screen, ReaderScreen) else None
 
     def _places(self) -> Iterator[tuple[str, str, Callable[[], object]]]:
         """(text to match, help, callback) for each topic and provider."""
@@ -60,12 +78,12 @@ class NewsCommands(Provider):
             return
         for facet in index.topics:
             help_text = plural(facet.count, "article")
-            yield f"Topic: {facet.name}", help_text, partial(main.jump_to_topic, facet.key)
+            yield f"Topic: {facet.name}", help_text, partial(main.post_message, JumpToTopic(facet.key))
         for facet in index.providers:
             yield (
                 f"Provider: {facet.name}",
                 plural(facet.count, "article"),
-                partial(main.jump_to_provider, facet.key),
+                partial(main.post_message, JumpToProvider(facet.key)),
             )
 
     async def discover(self) -> Hits:
@@ -104,7 +122,7 @@ class NewsCommands(Provider):
                     # Below topics and providers with the same score: those are places to go.
                     score * 0.9,
                     _marked(matcher, article.title),
-                    partial(main.jump_to_article, article),
+                    partial(main.post_message, JumpToArticle(article)),
                     text=article.title,
                     # The palette reads help text as markup: a provider's name is data.
                     help=escape(f"{article.provider.label} · {format_local(article.published)}"),

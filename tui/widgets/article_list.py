@@ -1,23 +1,34 @@
-"""The article list: one row per article, newest first."""
+"""The article list: one row per article of the view the screen gives it."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from rich.style import Style
 from rich.text import Text
+from textual.reactive import reactive
 from textual.strip import Strip
 
-from tui.data.index import ArticleView
 from tui.data.model import Article
 from tui.data.reading import ReadingMarks
 from tui.data.search import match_spans
+from tui.data.view_spec import VisibleView
 from tui.widgets.row_layout import headline_row
 from tui.widgets.virtual_list import VirtualList
 
 
+@dataclass(frozen=True, slots=True, eq=False)
+class Listing:
+    """What the list shows: a view, the row its cursor starts on, and what to say when it is empty."""
+
+    view: VisibleView
+    row: int = 0
+    empty_message: str = ""
+
+
 class ArticleList(VirtualList):
-    """Title, provider and date of each article in the current view."""
+    """Title, provider and date of each article in the listing the screen binds to it."""
 
     COMPONENT_CLASSES = VirtualList.COMPONENT_CLASSES | {
         "article-list--provider",
@@ -27,37 +38,46 @@ class ArticleList(VirtualList):
         "article-list--flag",
     }
 
+    listing: reactive[Listing | None] = reactive(None, init=False, always_update=True)
+    marks: reactive[ReadingMarks | None] = reactive(None, init=False, always_update=True)
+    """Read and starred flags of the index the articles come from."""
+
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(empty_message="Loading…", id=id, classes=classes)
-        self.articles: Sequence[Article] = ()
-        self.highlight: list[str] = []
-        """Normalised search words to mark in titles."""
-        self.marks: ReadingMarks | None = None
-        """Read and starred flags of the index the articles come from."""
 
-    def show(self, articles: Sequence[Article], cursor: int = 0) -> None:
-        self.articles = articles
-        self.reset(len(articles), cursor)
+    def watch_listing(self, listing: Listing | None) -> None:
+        if listing is None:
+            return
+        self.empty_message = listing.empty_message
+        self.reset(len(listing.view.articles), listing.row)
+
+    def watch_marks(self) -> None:
+        self.refresh()
+
+    @property
+    def articles(self) -> Sequence[Article]:
+        return self.listing.view.articles if self.listing is not None else ()
 
     @property
     def current(self) -> Article | None:
-        if not self.articles:
-            return None
-        return self.articles[self.cursor]
+        articles = self.articles
+        return articles[self.cursor] if articles else None
 
     def current_position(self) -> int | None:
         """The index position of the highlighted article."""
-        if not self.articles or not isinstance(self.articles, ArticleView):
+        if self.listing is None or not self.listing.view.articles:
             return None
-        return self.articles.position_at(self.cursor)
+        return self.listing.view.articles.position_at(self.cursor)
 
     def render_row(self, row: int, width: int, style: Style) -> Strip:
-        article = self.articles[row]
+        assert self.listing is not None
+        view = self.listing.view
+        article = view.articles[row]
         flag: Text | None = None
         title_style: Style | str = ""
         marks = self.marks
-        if marks is not None and isinstance(self.articles, ArticleView):
-            position = self.articles.position_at(row)
+        if marks is not None and marks.index is view.index:
+            position = view.articles.position_at(row)
             unread = not marks.read[position]
             # Two cells, so a starred article still shows whether it is read.
             symbols = ("●" if unread else " ") + ("★" if marks.starred[position] else " ")
@@ -71,7 +91,7 @@ class ArticleList(VirtualList):
             width,
             provider_style=self.part_style("article-list--provider"),
             date_style=self.part_style("article-list--date"),
-            matches=match_spans(article.title, self.highlight),
+            matches=match_spans(article.title, view.highlight),  # type: ignore[arg-type]
             match_style=self.part_style("article-list--match"),
             flag=flag,
             title_style=title_style,

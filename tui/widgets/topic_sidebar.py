@@ -9,14 +9,16 @@ from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding, BindingType
 from textual.message import Message
+from textual.reactive import reactive
 from textual.strip import Strip
 
 from tui.data.index import Facet, Selection
 from tui.data.reading import ReadingMarks
+from tui.data.view_spec import ViewSpec
+from tui.data.view_text import ALL_ARTICLES
 from tui.data.wording import compact
 from tui.widgets.virtual_list import VirtualList
 
-ALL_ARTICLES = "All articles"
 STARRED = "★ Starred"
 PROVIDERS = "Providers"
 
@@ -38,8 +40,33 @@ class TopicSidebar(VirtualList):
     """
 
     BINDINGS: list[BindingType] = [
-        Binding("space", "toggle", "Toggle topic", tooltip="Add or remove this topic from the ones shown"),
+        Binding(
+            "space",
+            "toggle_topic",
+            "Toggle topic",
+            tooltip="In the sidebar: add this topic to those shown, or take it away",
+            id="newsdeck.sidebar.toggle-topic",
+        ),
+        Binding(
+            "space",
+            "toggle_provider",
+            "Choose/drop provider",
+            tooltip="In the sidebar: show only this provider's articles, or all providers again",
+            id="newsdeck.sidebar.toggle-provider",
+        ),
+        Binding(
+            "space",
+            "toggle_entry",
+            "Show",
+            show=False,
+            tooltip="In the sidebar, on All articles or Starred: show it, staying in the sidebar",
+            id="newsdeck.sidebar.show-here",
+        ),
     ]
+
+    spec: reactive[ViewSpec] = reactive(ViewSpec, init=False, always_update=True)
+    """What the list shows: the sidebar marks its topics and provider with ✓."""
+    marks: reactive[ReadingMarks | None] = reactive(None, init=False, always_update=True)
 
     COMPONENT_CLASSES = VirtualList.COMPONENT_CLASSES | {
         "topic-sidebar--key",
@@ -52,10 +79,12 @@ class TopicSidebar(VirtualList):
     class TopicChosen(Message):
         """Enter on "All articles" (topic None) or on a topic: show just that."""
 
-        def __init__(self, topic: str | None) -> None:
+        def __init__(self, topic: str | None, *, stay: bool = False) -> None:
             super().__init__()
             self.topic = topic
             """Topic key, or None for all articles."""
+            self.stay = stay
+            """Space: the reader goes on choosing in the sidebar."""
 
     class TopicToggled(Message):
         """Space on a topic: add it to the topics shown, or take it away."""
@@ -67,23 +96,52 @@ class TopicSidebar(VirtualList):
     class StarredChosen(Message):
         """Enter on "Starred": show the starred articles (again: all articles)."""
 
-    class ProviderChosen(Message):
-        """Enter or space on a provider: show only its articles (again: all providers)."""
+        def __init__(self, *, stay: bool = False) -> None:
+            super().__init__()
+            self.stay = stay
 
-        def __init__(self, provider: str, *, stay: bool = False) -> None:
+    class ProviderChosen(Message):
+        """Enter on a provider: show only its articles. Space: the same, or all providers again."""
+
+        def __init__(self, provider: str, *, toggle: bool = False) -> None:
             super().__init__()
             self.provider = provider
-            self.stay = stay
-            """Space: the reader goes on choosing in the sidebar."""
+            self.toggle = toggle
+            """Space: take the provider away if it is chosen; the reader stays in the sidebar."""
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(empty_message="Loading…", id=id, classes=classes)
         self.topics: tuple[Facet, ...] = ()
         self.providers: tuple[Facet, ...] = ()
         self.rows: list[SidebarRow] = []
-        self.selection = Selection()
-        self.marks: ReadingMarks | None = None
         self._first_topic_row = 2
+
+    @property
+    def selection(self) -> Selection:
+        return self.spec.selection
+
+    def watch_spec(self, spec: ViewSpec) -> None:
+        # A choice made here leaves the cursor where the reader is; one made elsewhere
+        # (a number key, the palette) brings the cursor to the topic shown.
+        self.set_selection(spec.selection, move_cursor=not self.has_focus)
+
+    def watch_marks(self) -> None:
+        self.refresh()
+
+    def watch_cursor(self, old: int, new: int) -> None:
+        super().watch_cursor(old, new)
+        self.refresh_bindings()  # the footer says what space does on this row
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        kinds = {
+            "toggle_topic": ("topic",),
+            "toggle_provider": ("provider",),
+            "toggle_entry": ("all", "starred"),
+        }
+        if action in kinds:
+            entry = self.entry
+            return entry is not None and entry.kind in kinds[action]
+        return True
 
     def show(self, topics: tuple[Facet, ...], providers: tuple[Facet, ...], total: int) -> None:
         """New counts; the cursor stays on the row it was on."""
@@ -108,7 +166,6 @@ class TopicSidebar(VirtualList):
 
     def set_selection(self, selection: Selection, *, move_cursor: bool = True) -> None:
         """Mark what is shown; with `move_cursor`, a single topic also takes the cursor."""
-        self.selection = selection
         self.refresh()
         if not move_cursor or selection.provider is not None:
             return
@@ -155,15 +212,22 @@ class TopicSidebar(VirtualList):
         else:
             self.post_message(self.TopicChosen(entry.key))
 
-    def action_toggle(self) -> None:
+    def action_toggle_topic(self) -> None:
+        if (entry := self.entry) is not None and entry.kind == "topic" and entry.key is not None:
+            self.post_message(self.TopicToggled(entry.key))
+
+    def action_toggle_provider(self) -> None:
+        if (entry := self.entry) is not None and entry.kind == "provider" and entry.key is not None:
+            self.post_message(self.ProviderChosen(entry.key, toggle=True))
+
+    def action_toggle_entry(self) -> None:
+        """Space on All articles or Starred: show it, staying here as space on a topic does."""
         if (entry := self.entry) is None:
             return
-        if entry.kind == "topic" and entry.key is not None:
-            self.post_message(self.TopicToggled(entry.key))
-        elif entry.kind == "provider" and entry.key is not None:
-            self.post_message(self.ProviderChosen(entry.key, stay=True))
-        else:
-            self.action_select()
+        if entry.kind == "starred":
+            self.post_message(self.StarredChosen(stay=True))
+        elif entry.kind == "all":
+            self.post_message(self.TopicChosen(None, stay=True))
 
     def counter(self, entry: SidebarRow) -> Text:
         """ "12/64": unread of all, or the bare count before marks are known."""

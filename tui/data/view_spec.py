@@ -1,0 +1,90 @@
+"""What the list shows, described once: a `ViewSpec`, and the pure function that makes it visible.
+
+The screen holds one `ViewSpec` (topics, any/all, provider, starred, unread
+only, query, sort) and asks `build_view` for the articles it means. Filtering,
+search, marks and ordering happen here, in that order, and nowhere else, so a
+feature that changes what is shown changes the spec, not the screen.
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+
+from tui.data.index import SORTS, ArticleIndex, ArticleView, Selection
+from tui.data.reading import ReadingMarks
+from tui.data.search import find, parse_query
+
+PREPARING_SEARCH = "preparing search…"
+
+
+@dataclass(frozen=True, slots=True)
+class ViewSpec:
+    selection: Selection = field(default_factory=Selection)
+    """Topics (any or all of them), a provider, starred only."""
+    unread_only: bool = False
+    query: str = ""
+    """The search as typed ("" for none)."""
+    sort: str = SORTS[0]
+
+    @property
+    def searching(self) -> bool:
+        return bool(self.query.strip())
+
+    def but(self, **changes: object) -> ViewSpec:
+        """This spec with some fields changed."""
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+    def next_sort(self) -> ViewSpec:
+        return self.but(sort=SORTS[(SORTS.index(self.sort) + 1) % len(SORTS)])
+
+
+@dataclass(frozen=True, slots=True)
+class VisibleView:
+    """The articles a spec means over one index, with what the search said about itself."""
+
+    spec: ViewSpec
+    index: ArticleIndex
+    articles: ArticleView
+    problems: tuple[str, ...] = ()
+    """What could not be read in the query, in words."""
+    highlight: Sequence[object] = ()
+    """What the search matched, for `search.match_spans`."""
+    needs_search_index: bool = False
+    """The query waits for the word index: build it, then build the view again."""
+    marks_applied: bool = False
+    """Read and starred marks were known (unread only and starred could apply)."""
+
+
+def build_view(spec: ViewSpec, index: ArticleIndex, marks: ReadingMarks | None = None) -> VisibleView:
+    """The articles of `spec` in `index`, in the spec's order; `marks` when known."""
+    selection = spec.selection
+    problems: tuple[str, ...] = ()
+    highlight: Sequence[object] = ()
+    waiting = False
+    if not spec.searching:
+        view = index.select(selection)
+    elif not index.search_ready:
+        # Until the word index exists, the list shows the selection unsearched.
+        view = index.select(selection)
+        problems, waiting = (PREPARING_SEARCH,), True
+    else:
+        query = parse_query(spec.query, typing=True)
+        view = find(index, query, selection)
+        problems, highlight = tuple(query.problems), tuple(query.highlight_words)
+    applied = marks is not None and marks.index is index
+    if applied:
+        assert marks is not None
+        view = marks.narrow(view, unread_only=spec.unread_only, starred_only=selection.starred)
+    elif selection.starred:
+        view = ArticleView(index.articles, array("I"))  # no marks read yet: nothing is starred
+    return VisibleView(
+        spec,
+        index,
+        index.ordered(view, spec.sort),
+        problems,
+        highlight,
+        needs_search_index=waiting,
+        marks_applied=applied,
+    )

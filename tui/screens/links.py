@@ -1,0 +1,66 @@
+"""Links: the original URL (o), related items (enter), links in the body; http and https only."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.widgets import Markdown
+
+from tui.data.index import Selection
+from tui.data.urls import is_web_url, web_url_problem
+from tui.screens.reader import ReaderScreen
+from tui.widgets.related_list import RelatedList
+
+
+class LinksPart(ReaderScreen):
+    def action_open_link(self) -> None:
+        related = self.query_one(RelatedList)
+        if related.has_focus and related.current is not None:
+            self.open_link(related.current.url)
+            return
+        article = self.articles.current
+        if article is None:
+            self.notify("No article is selected.", severity="warning")
+            return
+        if self.open_link(article.url):
+            self.mark_read(article)
+
+    def open_link(self, url: str) -> bool:
+        """Hand `url` to the browser, but only if it is an http(s) link. Was it handed?"""
+        if not url:
+            self.notify("This item has no link to open.", severity="warning")
+        elif not is_web_url(url):
+            self.notify(
+                f"Not opening “{url[:200]}”: {web_url_problem(url)}; only http and https links are opened.",
+                title="Link refused",
+                severity="warning",
+                markup=False,
+            )
+        else:
+            self.app.open_url(url)
+            self.notify(url[:200], title="Opening in your browser", markup=False)
+            return True
+        return False
+
+    @on(RelatedList.Selected, "#related")
+    def on_related_selected(self) -> None:
+        item = self.query_one(RelatedList).current
+        index = self.index
+        if item is None or index is None:
+            return
+        article = index.find_url(item.url)
+        if article is None:
+            self.open_link(item.url)
+            return
+        if self.maximized is not None:
+            self.minimize()
+        selection = self.spec.selection
+        position = index.position_of(article)
+        in_view = position is not None and index.select(selection).row_of(position) is not None
+        self.show(
+            self.spec if in_view else self.spec.but(selection=Selection(every=selection.every)), article
+        )
+        self.articles.focus()
+
+    @on(Markdown.LinkClicked)
+    def on_body_link_clicked(self, event: Markdown.LinkClicked) -> None:
+        self.open_link(event.href)

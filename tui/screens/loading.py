@@ -1,0 +1,143 @@
+"""Loading the seed directory in the background, with progress and articles shown as they come."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from textual import work
+from textual.message import Message
+from textual.widgets import ProgressBar
+from textual.worker import get_current_worker
+
+from tui.data.demo import write_demo_corpus
+from tui.data.index import Selection
+from tui.data.loader import LoadError, LoadResult, load_directory
+from tui.data.sanitize import visible
+from tui.data.wording import plural
+from tui.screens.reader import ReaderScreen
+from tui.widgets.topic_sidebar import TopicSidebar
+
+
+class LoadProgress(Message):
+    def __init__(self, done: int, total: int) -> None:
+        super().__init__()
+        self.done = done
+        self.total = total
+
+    def can_replace(self, message: Message) -> bool:
+        # Only the newest count matters; a burst collapses into one update.
+        return isinstance(message, LoadProgress)
+
+
+class LoadSnapshot(Message):
+    """Articles read so far, while loading goes on."""
+
+    def __init__(self, result: LoadResult) -> None:
+        super().__init__()
+        self.result = result
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, LoadSnapshot)
+
+
+class LoadingPart(ReaderScreen):
+    """Runs the load worker and lays each (partial, then final) result over the screen."""
+
+    @work(thread=True, exclusive=True, group="load", exit_on_error=False, description="Loading articles")
+    def load(self) -> LoadResult | str:
+        worker = get_current_worker()
+        directory = self.directory
+        if directory is None:
+            # The demo lives only as long as the process: a fresh temporary copy.
+            directory = write_demo_corpus(Path(tempfile.mkdtemp(prefix="newsdeck-demo-")))
+            self.app.call_from_thread(self.app.set_demo_directory, directory)  # type: ignore[attr-defined]
+
+        def progress(done: int, total: int) -> None:
+            self.post_message(LoadProgress(done, total))
+
+        def snapshot(partial: LoadResult) -> None:
+            self.post_message(LoadSnapshot(partial))
+
+        try:
+            return load_directory(
+                directory,
+                progress=progress,
+                cancelled=lambda: worker.is_cancelled,
+                use_cache=self.use_cache and self.directory is not None,
+                on_snapshot=snapshot,
+            )
+        except LoadError as error:
+            return f"Cannot open {error}"
+
+    def on_load_progress(self, message: LoadProgress) -> None:
+        # A total of 0 means the folders are still being walked: an indeterminate bar.
+        self.query_one(ProgressBar).update(total=message.total or None, progress=message.done)
+        self.progress = (message.done, message.total)
+
+    def on_load_snapshot(self, message: LoadSnapshot) -> None:
+        if self.result is None or not self.result.complete:
+            self.apply(message.result)
+
+    def load_finished(self, outcome: object) -> None:
+        if isinstance(outcome, LoadResult):
+            self.loaded(outcome)
+        else:
+            self.failed(str(outcome))
+
+    def failed(self, message: str) -> None:
+        message = visible(message)  # an error may quote a path from disk
+        self.progress = None
+        self.add_class("-loaded")
+        self.articles.set_empty_message(message)
+        self.query_one(TopicSidebar).set_empty_message("No topics")
+        self.notify(message, title="newsdeck", severity="error", markup=False, timeout=10)
+        self.query_one("#status").update(message)  # type: ignore[attr-defined]
+
+    def job_failed(self, group: str, message: str) -> None:
+        if group == "load":
+            self.failed(message)
+            return
+        super().job_failed(group, message)
+
+    def loaded(self, result: LoadResult) -> None:
+        self.progress = None
+        self.add_class("-loaded")
+        self.apply(result)
+        # Ready before the reader presses /: seconds of work at 100,000 articles.
+        self.prepare_search(result.index)
+        if result.skipped:
+            self.notify(
+                f"{plural(len(result.skipped), 'file')} skipped: press ! to see which and why.",
+                title="Some files are not articles",
+                severity="warning",
+                markup=False,
+            )
+        for notice in result.notices:
+            self.notify(notice, title="Article cache", severity="warning", markup=False, timeout=8)
+
+    def apply(self, result: LoadResult) -> None:
+        """Show `result` (a snapshot or the final one), keeping the reader's place."""
+        first = self.result is None
+        self.result = result
+        self.attach_marks()
+        self.query_one(TopicSidebar).show(result.index.topics, result.index.providers, len(result.index))
+        spec = self.spec
+        if self.pending_topic is not None:
+            # --topic: its articles may be in files not read yet; all articles meanwhile.
+            found = result.index.find_topic(self.pending_topic)
+            if found is not None or result.complete:
+                spec = spec.but(selection=Selection(frozenset({found})) if found is not None else Selection())
+                if found is None:
+                    self.notify(
+                        f"No topic named “{visible(self.pending_topic)}”: showing all articles. "
+                        "Press t to pick a topic.",
+                        severity="warning",
+                        markup=False,
+                    )
+                self.pending_topic = None
+                first = True
+        if first:
+            self.show(spec)
+        else:
+            self.show(spec, self.articles.current, keep_place=True)
