@@ -33,10 +33,20 @@ class NewsDeckApp(App[None]):
 
     CSS_PATH = stylesheet()
     TITLE = "newsdeck"
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
+    # Under 90 columns the sidebar hides until `t` shows it; from 195 the article sits beside
+    # the list rather than under it (the list keeps the room a whole headline needs).
+    HORIZONTAL_BREAKPOINTS = [(0, "-tiny"), (90, "-narrow"), (195, "-wide")]
     BINDINGS: list[BindingType] = [
-        Binding("q", "quit", "Quit", id="newsdeck.quit"),
-        Binding("question_mark", "help", "Help", id="newsdeck.help"),
+        Binding("q", "quit", "Quit", tooltip="Quit", id="newsdeck.quit"),
+        Binding("question_mark", "help", "Help", tooltip="This help", id="newsdeck.help"),
+        Binding(
+            "ctrl+p",
+            "command_palette",
+            "Palette",
+            show=False,
+            tooltip="Command palette: jump to a topic, a provider or an article by its title (fuzzy)",
+            id="newsdeck.palette",
+        ),
     ]
 
     def __init__(

@@ -23,6 +23,27 @@ if TYPE_CHECKING:
 ENV_DIRECTORY = "NEWSDECK_DIR"
 
 
+def _search_value_attached(arguments: Sequence[str]) -> list[str]:
+    """`--search QUERY` as `--search=QUERY`, so that a query may start with `-` (`--search -trump`).
+
+    argparse takes a word starting with `-` for an option, never for a value; the word after
+    `--search` (or an abbreviation argparse would accept, `--sea`) is always the query. After
+    `--` every word is positional, as argparse has it.
+    """
+    result: list[str] = []
+    words = iter(arguments)
+    for word in words:
+        if word == "--":
+            result += [word, *words]
+            break
+        if len(word) >= len("--s") and "--search".startswith(word):
+            value = next(words, None)
+            result.append(word if value is None else f"--search={value}")
+            continue
+        result.append(word)
+    return result
+
+
 def _reader_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="newsdeck",
@@ -94,7 +115,7 @@ def _error(message: str) -> int:
 def run_check(arguments: Sequence[str]) -> int:
     from tui.data.check import build_report, format_report
 
-    options = _check_parser().parse_args(arguments)
+    options = _check_parser().parse_args(_search_value_attached(arguments))
     try:
         result = load_directory(options.directory, use_cache=not options.no_cache)
     except LoadError as error:
@@ -160,7 +181,7 @@ def _import_state(store: StateStore, file: str) -> int:
 
 def build_reader(arguments: Sequence[str]) -> NewsDeckApp | str:
     """The app the command line asks for, or why it cannot be opened."""
-    options = _reader_parser().parse_args(arguments)
+    options = _reader_parser().parse_args(_search_value_attached(arguments))
     directory = options.directory or os.environ.get(ENV_DIRECTORY) or None
     if directory is not None:
         try:
@@ -184,6 +205,13 @@ def run_reader(arguments: Sequence[str]) -> int:
     if isinstance(app, str):
         return _error(app)
     app.run()
+    # The window is gone already; marks another newsdeck kept from us are still being written.
+    from tui.screens.marking import recovery_message
+
+    for store, closing in app.closing_stores:
+        closing.join(timeout=30)
+        if store.recovery_file is not None:
+            app.farewell.append(recovery_message(store))
     for message in app.farewell:
         _say(message)
     return app.return_code or 0

@@ -10,8 +10,12 @@ from tui.data.wording import plural
 
 
 def search_report(result: LoadResult, text: str) -> dict[str, object]:
-    """What `text` finds, in list order (newest first), as the reader would show it."""
-    query = parse_query(text)
+    """What `text` finds, in list order (newest first), as the reader would show it.
+
+    The reader's rule, not a stricter one: a last word of three letters or more also
+    matches longer words (`bid` finds Biden), as it does while typing in the reader.
+    """
+    query = parse_query(text, typing=True)
     view = find(result.index, query)
     report: dict[str, object] = {
         "query": visible(text),

@@ -77,9 +77,6 @@ class ReadingMarks:
     def is_read(self, position: int) -> bool:
         return bool(self.read[position])
 
-    def is_starred(self, position: int) -> bool:
-        return bool(self.starred[position])
-
     def set_read(self, positions: Iterable[int], read: bool = True) -> int:
         """Mark articles read (or unread); returns how many changed."""
         changed = []

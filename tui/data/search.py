@@ -55,26 +55,23 @@ class Query:
     problems: list[str] = field(default_factory=list)
 
     @property
-    def is_empty(self) -> bool:
-        return not (
-            self.terms
-            or self.phrases
-            or self.excluded_terms
-            or self.excluded_phrases
-            or self.topics
-            or self.providers
-            or self.after is not None
-            or self.before is not None
-            or self.prefix
-        )
+    def highlight_words(self) -> list[str | Prefix]:
+        """What to mark in titles and text: exactly what matches.
 
-    @property
-    def highlight_words(self) -> list[str]:
-        """Normalised words to mark in titles and text."""
-        found = [*self.terms, *(word for phrase in self.phrases for word in phrase)]
+        Words and the words of phrases (normalised) are marked where they stand whole;
+        the prefix, as a `Prefix`, also where it starts a longer word.
+        """
+        found: list[str | Prefix] = [*self.terms, *(word for phrase in self.phrases for word in phrase)]
         if self.prefix:
-            found.append(self.prefix)
+            found.append(Prefix(self.prefix))
         return found
+
+
+@dataclass(frozen=True, slots=True)
+class Prefix:
+    """A highlight word that also marks the longer words it starts ("bid" in "Biden")."""
+
+    word: str
 
 
 _TOKEN = re.compile(r'(-?)(?:(\w+):)?(?:"([^"]*)("?)|(\S*))')
@@ -89,7 +86,13 @@ def _day(value: str, name: str, problems: list[str]) -> float | None:
 
 
 def parse_query(text: str, *, typing: bool = False) -> Query:
-    """Read a query; with `typing`, an unfinished last word matches as a prefix."""
+    """Read a query; with `typing`, its last word also matches longer words.
+
+    That is the one rule of the reader and of `check --search` (both pass `typing`):
+    a last bare word of three letters or more that the text ends on matches the
+    words it starts too ("bid" finds "Biden"); a space after it, quotes around it or
+    a shorter word match whole words only.
+    """
     query = Query(text=text)
     last_plain_end = -1
     for match in _TOKEN.finditer(text):
@@ -260,15 +263,16 @@ def find(index: ArticleIndex, query: Query, within: Selection | str | None = Non
     return ArticleView(index.articles, array("I", sorted(result)))
 
 
-def match_spans(text: str, highlight: Sequence[str]) -> list[tuple[int, int]]:
-    """Where the words of `highlight` (normalised; the last may be a prefix) stand in `text`.
+def match_spans(text: str, highlight: Sequence[str | Prefix]) -> list[tuple[int, int]]:
+    """Where the words of `highlight` stand in `text`: a plain (normalised) word whole, a `Prefix` also
+    at the start of a longer word, as `Query.highlight_words` gives them.
 
     Offsets are into `text` as written, so accents and case survive the marking.
     """
     if not highlight or not text:
         return []
-    wanted = set(highlight)
-    prefixes = tuple(highlight)
+    wanted = {item for item in highlight if isinstance(item, str)}
+    prefixes = tuple(item.word for item in highlight if isinstance(item, Prefix))
     folded: list[str] = []
     origin: list[int] = []
     for offset, char in enumerate(text):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -54,6 +54,7 @@ class MainScreen(LoadingPart, MarkingPart, SearchPart, LinksPart):
             "o",
             "open_link",
             "Open",
+            show=False,
             tooltip="Open the original URL (or the focused related item) in your browser",
             id="newsdeck.open",
         ),
@@ -80,7 +81,14 @@ class MainScreen(LoadingPart, MarkingPart, SearchPart, LinksPart):
             tooltip='Search as you type (words, "a phrase", -not, topic:, provider:, after:, before:)',
             id="newsdeck.search",
         ),
-        Binding("s", "sort", "Sort", tooltip="Sort: newest first, oldest first, by rank", id="newsdeck.sort"),
+        Binding(
+            "s",
+            "sort",
+            "Sort",
+            show=False,
+            tooltip="Sort: newest first, oldest first, by rank",
+            id="newsdeck.sort",
+        ),
         Binding(
             "a",
             "match_every",
@@ -183,7 +191,7 @@ class MainScreen(LoadingPart, MarkingPart, SearchPart, LinksPart):
         with Horizontal(id="status-bar"):
             yield Static("Loading…", id="status", markup=False)
             yield ProgressBar(id="progress", show_eta=False)
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#topics").border_title = "Topics"
@@ -327,7 +335,12 @@ class MainScreen(LoadingPart, MarkingPart, SearchPart, LinksPart):
 
     def action_focus_topics(self) -> None:
         self.minimize()
+        self.add_class("-topics-shown")  # on a small window the sidebar hides until asked for
         self.query_one(TopicSidebar).focus()
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        if not isinstance(event.widget, TopicSidebar):
+            self.remove_class("-topics-shown")
 
     def action_back(self) -> None:
         """Leave the reading view for the list; or close the search, clearing it."""

@@ -31,8 +31,22 @@ class ArticleDetail(VerticalScroll, can_focus=True):
     COMPONENT_CLASSES = {"article-detail--match"}
 
     BINDINGS: list[BindingType] = [
-        Binding("j", "scroll_down", "Scroll down", show=False),
-        Binding("k", "scroll_up", "Scroll up", show=False),
+        Binding(
+            "j",
+            "scroll_down",
+            "Scroll down",
+            show=False,
+            tooltip="Scroll the article down",
+            id="newsdeck.article.scroll-down",
+        ),
+        Binding(
+            "k",
+            "scroll_up",
+            "Scroll up",
+            show=False,
+            tooltip="Scroll the article up",
+            id="newsdeck.article.scroll-up",
+        ),
     ]
 
     class ExtrasLoaded(Message):

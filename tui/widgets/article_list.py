@@ -14,8 +14,13 @@ from tui.data.model import Article
 from tui.data.reading import ReadingMarks
 from tui.data.search import match_spans
 from tui.data.view_spec import VisibleView
-from tui.widgets.row_layout import headline_row
+from tui.widgets.row_layout import MAX_TITLE, headline_row, title_width
 from tui.widgets.virtual_list import VirtualList
+
+
+SIDEBAR_SHOWN_AT = 90
+"""Below this many columns the sidebar is hidden until `t` shows it (see `tui.app`)."""
+SIDEBAR_WIDTH = 28
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -53,6 +58,22 @@ class ArticleList(VirtualList):
 
     def watch_marks(self) -> None:
         self.refresh()
+
+    @property
+    def title_cap(self) -> int:
+        """Below the width where the sidebar shows, titles stay as short as they are there.
+
+        Hiding the sidebar gives the list more room on a small window; capping the
+        title there keeps it from getting shorter when the window grows past it.
+        """
+        if self.app.size.width < SIDEBAR_SHOWN_AT:
+            return title_width(SIDEBAR_SHOWN_AT - SIDEBAR_WIDTH - 2)
+        return MAX_TITLE
+
+    @property
+    def title_width(self) -> int:
+        """Cells the title text gets in each row at the list's present width."""
+        return title_width(self.scrollable_content_region.width, self.title_cap)
 
     @property
     def articles(self) -> Sequence[Article]:
@@ -95,5 +116,6 @@ class ArticleList(VirtualList):
             match_style=self.part_style("article-list--match"),
             flag=flag,
             title_style=title_style,
+            title_cap=self.title_cap,
         )
         return self.text_strip(line, width, style)

@@ -1,14 +1,45 @@
-"""The one-line "title · provider · date" row shared by the article and related lists."""
+"""The one-line "title · provider · date" row shared by the article and related lists.
+
+Columns line up from row to row. The title column takes what is left after
+the provider and the date, up to `MAX_TITLE` cells: past that, a wider
+window gives the room to the detail view instead (see the breakpoints in
+`tui.app`), so the title never gets shorter as the window grows.
+"""
 
 from __future__ import annotations
+
+import time
 
 from rich.style import Style
 from rich.text import Text
 
-from tui.data.dates import format_local
+MAX_TITLE = 80
+"""Cells for the title: a typical headline (60 to 80 characters) fits whole."""
+DATE_WIDTH = 11
+"""`Mar 24`, or `Mar 24 2023` when it is not this year; the full date is in the detail view."""
+_GAPS = 2 + 2 + 1
 
-DATE_WIDTH = 16
-_NARROW = 48
+
+def provider_width(width: int) -> int:
+    return max(8, min(22, width // 6))
+
+
+def title_width(width: int, cap: int = MAX_TITLE) -> int:
+    """Cells for the title text in a row `width` cells wide (the two flag cells aside)."""
+    return max(1, min(cap, width - 2 - provider_width(width) - DATE_WIDTH - _GAPS))
+
+
+def compact_date(timestamp: float | None, now: float | None = None) -> str:
+    """`Mar 24` this year, `Mar 24 2023` otherwise, in local time; "undated" without a date."""
+    if timestamp is None:
+        return "undated"
+    try:
+        moment = time.localtime(timestamp)
+        this_year = time.localtime(now if now is not None else time.time()).tm_year
+    except (OverflowError, OSError, ValueError):
+        return "undated"
+    day = f"{time.strftime('%b', moment)} {moment.tm_mday:>2}"
+    return day if moment.tm_year == this_year else f"{day} {moment.tm_year:04d}"
 
 
 def headline_row(
@@ -23,21 +54,23 @@ def headline_row(
     match_style: Style | None = None,
     flag: Text | None = None,
     title_style: Style | str = "",
+    title_cap: int = MAX_TITLE,
 ) -> Text:
-    """Columns that line up from row to row: the title takes what is left.
+    """Flag, title, provider and date; the row is padded to `width`.
 
-    `flag` comes before the title (unread and starred marks); a space without it.
+    `flag` comes before the title (unread and starred marks); two spaces without it.
     """
-    provider_width = max(8, min(22, width // 5))
-    date_width = DATE_WIDTH if width >= _NARROW else 10
-    title_width = max(1, width - provider_width - date_width - 3)
-    lead = flag or Text(" ")
-    title_text = Text.assemble(lead, (title, title_style), no_wrap=True)
+    lead = flag or Text("  ")
+    title_cells = title_width(width, title_cap)
+    title_text = Text(title, style=title_style, no_wrap=True)
     for start, end in matches:
-        title_text.stylize(match_style or "", start + len(lead), end + len(lead))
-    title_text.truncate(title_width, overflow="ellipsis", pad=True)
+        title_text.stylize(match_style or "", start, end)
+    title_text.truncate(title_cells, overflow="ellipsis", pad=True)
+    # What the title does not use goes to the provider, so a long name is not cut needlessly.
+    spare = width - 2 - title_cells - DATE_WIDTH - _GAPS
     provider_text = Text(provider, provider_style)
-    provider_text.truncate(provider_width, overflow="ellipsis", pad=True)
-    date_text = Text(format_local(published)[:date_width] or "undated", date_style)
-    date_text.truncate(date_width, overflow="ellipsis", pad=True)
-    return Text.assemble(title_text, " ", provider_text, " ", date_text, " ")
+    provider_text.truncate(max(1, spare), overflow="ellipsis", pad=True)
+    date_text = Text(compact_date(published), date_style, justify="right")
+    date_text.truncate(DATE_WIDTH, overflow="ellipsis")
+    date_text.pad_left(DATE_WIDTH - date_text.cell_len)
+    return Text.assemble(lead, title_text, "  ", provider_text, "  ", date_text, " ")

@@ -23,13 +23,44 @@ class VirtualList(ScrollView, can_focus=True):
     """Rows drawn on demand by `render_row`; subclasses say what a row shows."""
 
     BINDINGS: list[BindingType] = [
-        Binding("up,k", "cursor_up", "Up", show=False),
-        Binding("down,j", "cursor_down", "Down", show=False),
-        Binding("pageup", "page_up", "Page up", show=False),
-        Binding("pagedown", "page_down", "Page down", show=False),
-        Binding("home,g", "first", "First", show=False),
-        Binding("end,G", "last", "Last", show=False),
-        Binding("enter", "select", "Open", show=False),
+        Binding("up,k", "cursor_up", "Up", show=False, tooltip="Move up in a list", id="newsdeck.list.up"),
+        Binding(
+            "down,j",
+            "cursor_down",
+            "Down",
+            show=False,
+            tooltip="Move down in a list",
+            id="newsdeck.list.down",
+        ),
+        Binding(
+            "pageup",
+            "page_up",
+            "Page up",
+            show=False,
+            tooltip="Move up by a page",
+            id="newsdeck.list.page-up",
+        ),
+        Binding(
+            "pagedown",
+            "page_down",
+            "Page down",
+            show=False,
+            tooltip="Move down by a page",
+            id="newsdeck.list.page-down",
+        ),
+        Binding(
+            "home,g", "first", "First", show=False, tooltip="Go to the first row", id="newsdeck.list.first"
+        ),
+        Binding("end,G", "last", "Last", show=False, tooltip="Go to the last row", id="newsdeck.list.last"),
+        Binding(
+            "enter",
+            "select",
+            "Open",
+            show=False,
+            tooltip="Sidebar: show that topic or provider; list: read the article full-window; "
+            "related item: open it",
+            id="newsdeck.list.open",
+        ),
     ]
 
     COMPONENT_CLASSES = {"virtual-list--cursor", "virtual-list--cursor-blurred", "virtual-list--empty"}
