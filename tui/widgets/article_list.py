@@ -17,7 +17,6 @@ from tui.data.view_spec import VisibleView
 from tui.widgets.row_layout import MAX_TITLE, headline_row, title_width
 from tui.widgets.virtual_list import VirtualList
 
-
 SIDEBAR_SHOWN_AT = 90
 """Below this many columns the sidebar is hidden until `t` shows it (see `tui.app`)."""
 SIDEBAR_WIDTH = 28
