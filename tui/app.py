@@ -8,6 +8,7 @@ import signal
 import threading
 from contextlib import suppress
 from pathlib import Path
+from typing import ClassVar, cast
 
 from textual.app import App
 from textual.binding import Binding, BindingType
@@ -36,7 +37,7 @@ class NewsDeckApp(App[None]):
     # Under 90 columns the sidebar hides until `t` shows it; from 195 the article sits beside
     # the list rather than under it (the list keeps the room a whole headline needs).
     HORIZONTAL_BREAKPOINTS = [(0, "-tiny"), (90, "-narrow"), (195, "-wide")]
-    BINDINGS: list[BindingType] = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit", tooltip="Quit", id="newsdeck.quit"),
         Binding("question_mark", "help", "Help", tooltip="This help", id="newsdeck.help"),
         Binding(
@@ -76,7 +77,7 @@ class NewsDeckApp(App[None]):
 
     def action_command_palette(self) -> None:
         # Textual's palette, saying what ours is for: news first, app commands too.
-        if self.use_command_palette and not CommandPalette.is_open(self):
+        if self.use_command_palette and not CommandPalette.is_open(cast("App[object]", self)):
             self.push_screen(
                 CommandPalette(placeholder="Go to a topic, a provider or an article…", id="--command-palette")
             )

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 
 from tui.data.index import SORTS, ArticleIndex, ArticleView, Selection
 from tui.data.reading import ReadingMarks
-from tui.data.search import find, parse_query
+from tui.data.search import Prefix, find, parse_query
 
 PREPARING_SEARCH = "preparing search…"
 
@@ -49,7 +49,7 @@ class VisibleView:
     articles: ArticleView
     problems: tuple[str, ...] = ()
     """What could not be read in the query, in words."""
-    highlight: Sequence[object] = ()
+    highlight: Sequence[str | Prefix] = ()
     """What the search matched, for `search.match_spans`."""
     needs_search_index: bool = False
     """The query waits for the word index: build it, then build the view again."""
@@ -61,7 +61,7 @@ def build_view(spec: ViewSpec, index: ArticleIndex, marks: ReadingMarks | None =
     """The articles of `spec` in `index`, in the spec's order; `marks` when known."""
     selection = spec.selection
     problems: tuple[str, ...] = ()
-    highlight: Sequence[object] = ()
+    highlight: Sequence[str | Prefix] = ()
     waiting = False
     if not spec.searching:
         view = index.select(selection)

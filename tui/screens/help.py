@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Grid, VerticalScroll
@@ -12,7 +14,7 @@ from tui.keys import key_help
 
 
 class HelpScreen(ModalScreen[None]):
-    BINDINGS: list[BindingType] = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,question_mark,q", "dismiss", "Close", id="newsdeck.close-help"),
         Binding("j,down", "scroll('down')", "Scroll down", show=False, id="newsdeck.help.scroll-down"),
         Binding("k,up", "scroll('up')", "Scroll up", show=False, id="newsdeck.help.scroll-up"),

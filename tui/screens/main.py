@@ -8,6 +8,7 @@ bindings, the layout and the events the panes post.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import ClassVar
 
 from textual import events, on
 from textual.app import ComposeResult
@@ -42,7 +43,7 @@ class MainScreen(LoadingPart, MarkingPart, SearchPart, LinksPart):
 
     COMMANDS = {NewsCommands}
 
-    BINDINGS: list[BindingType] = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
             "t",
             "focus_topics",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from rich.style import Style
 from rich.text import Text
 from textual import on
@@ -42,7 +44,7 @@ class SkippedList(VirtualList):
 class SkippedScreen(ModalScreen[None]):
     """Every skipped file; the highlighted one is spelled out in full below the list."""
 
-    BINDINGS: list[BindingType] = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,exclamation_mark,q", "dismiss", "Close", id="newsdeck.close-skipped"),
     ]
 

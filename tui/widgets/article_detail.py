@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
+from typing import ClassVar
 
 from textual import work
 from textual.app import ComposeResult
@@ -17,7 +19,7 @@ from tui.data.dates import format_local
 from tui.data.loader import read_article_extras
 from tui.data.model import Article
 from tui.data.parse import ArticleExtras
-from tui.data.search import match_spans
+from tui.data.search import Prefix, match_spans
 from tui.data.urls import is_web_url
 
 # Markdown is laid out on the UI thread: beyond this, the body is cut short.
@@ -30,7 +32,7 @@ class ArticleDetail(VerticalScroll, can_focus=True):
 
     COMPONENT_CLASSES = {"article-detail--match"}
 
-    BINDINGS: list[BindingType] = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
             "j",
             "scroll_down",
@@ -61,7 +63,7 @@ class ArticleDetail(VerticalScroll, can_focus=True):
         super().__init__(id=id, classes=classes)
         self.article: Article | None = None
         self.root: Path | None = None
-        self.highlight: list[str] = []
+        self.highlight: list[str | Prefix] = []
         """Normalised search words to mark in the title and excerpt."""
         self._pending: Timer | None = None
 
@@ -79,11 +81,11 @@ class ArticleDetail(VerticalScroll, can_focus=True):
     def on_mount(self) -> None:
         self.show(None)
 
-    def set_highlight(self, words: list[str]) -> None:
-        """Mark these (normalised) search words in the title and excerpt."""
-        if words == self.highlight:
+    def set_highlight(self, words: Sequence[str | Prefix]) -> None:
+        """Mark what the search matched (see `search.match_spans`) in the title and excerpt."""
+        if list(words) == list(self.highlight):
             return
-        self.highlight = words
+        self.highlight = list(words)
         if self.article is not None:
             self._set("#detail-title", self.article.title, marked=True)
             self._set("#detail-excerpt", self.article.excerpt, marked=True)

@@ -111,7 +111,7 @@ class ArticleList(VirtualList):
             width,
             provider_style=self.part_style("article-list--provider"),
             date_style=self.part_style("article-list--date"),
-            matches=match_spans(article.title, view.highlight),  # type: ignore[arg-type]
+            matches=match_spans(article.title, view.highlight),
             match_style=self.part_style("article-list--match"),
             flag=flag,
             title_style=title_style,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import ClassVar, Literal
 
 from rich.style import Style
 from rich.text import Text
@@ -39,7 +39,7 @@ class TopicSidebar(VirtualList):
     Counts read "unread/total" once read marks are known.
     """
 
-    BINDINGS: list[BindingType] = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
             "space",
             "toggle_topic",

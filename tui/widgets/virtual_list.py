@@ -7,6 +7,8 @@ frame depends on the height of the window, never on the number of rows, so
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
@@ -22,7 +24,7 @@ from textual.strip import Strip
 class VirtualList(ScrollView, can_focus=True):
     """Rows drawn on demand by `render_row`; subclasses say what a row shows."""
 
-    BINDINGS: list[BindingType] = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("up,k", "cursor_up", "Up", show=False, tooltip="Move up in a list", id="newsdeck.list.up"),
         Binding(
             "down,j",
