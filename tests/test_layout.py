@@ -119,3 +119,37 @@ async def test_space_stays_in_the_sidebar_everywhere_and_the_footer_names_it(new
         await pilot.pause()
         descriptions = {str(getattr(k, "description", "")) for k in app.screen.query("FooterKey")}
         assert "Toggle topic" not in descriptions and "Choose/drop provider" in descriptions
+
+
+def _luminance(color: object) -> float:
+    red, green, blue = (channel / 255 for channel in color.triplet)  # type: ignore[attr-defined]
+
+    def linear(value: float) -> float:
+        return value / 12.92 if value <= 0.03928 else ((value + 0.055) / 1.055) ** 2.4
+
+    return 0.2126 * linear(red) + 0.7152 * linear(green) + 0.0722 * linear(blue)
+
+
+def _contrast(one: object, other: object) -> float:
+    high, low = sorted((_luminance(one), _luminance(other)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+async def test_muted_text_is_readable_in_every_built_in_theme(news: Path) -> None:
+    app = NewsDeckApp(news)
+    async with app.run_test(size=(120, 30)) as pilot:
+        screen = await loaded(pilot)
+        articles, sidebar = screen.query_one(ArticleList), screen.query_one(TopicSidebar)
+        checked = 0
+        for theme in sorted(app.available_themes):
+            if theme.startswith("ansi"):
+                continue  # the terminal's own colours
+            app.theme = theme
+            await pilot.pause()
+            for widget, part in ((articles, "article-list--date"), (sidebar, "topic-sidebar--count")):
+                muted, base = widget.part_style(part), widget.rich_style
+                assert _contrast(muted.color, base.bgcolor) >= 3.0, (theme, part, muted.color)
+                # Muted means quieter than the text, never brighter.
+                assert _contrast(muted.color, base.bgcolor) < _contrast(base.color, base.bgcolor) + 0.5, theme
+            checked += 1
+        assert checked >= 15

@@ -180,8 +180,22 @@ class VirtualList(ScrollView, can_focus=True):
         return Strip(list(Segment.apply_style(strip, post_style=cursor)), strip.cell_length)
 
     def part_style(self, component: str) -> Style:
-        """The style of a part of a row, on top of the row's own (cursor) background."""
-        return self.get_component_rich_style(component, partial=True)
+        """The style of a part of a row, on top of the row's own (cursor) background.
+
+        Resolved against the widget's background first: theme colours such as
+        `$text-muted` are the text colour faded into the background, and without
+        one to fade into they come out as pure white. Only the foreground is kept.
+        """
+        full = self.get_component_rich_style(component, partial=False)
+        return Style(
+            color=full.color,
+            bold=full.bold,
+            dim=full.dim,
+            italic=full.italic,
+            underline=full.underline,
+            strike=full.strike,
+            reverse=full.reverse,
+        )
 
     def text_strip(self, text: Text, width: int, style: Style) -> Strip:
         """One row of `text`, cut with an ellipsis or padded to `width`."""
