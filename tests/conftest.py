@@ -119,6 +119,22 @@ async def loaded(pilot: Pilot[None]) -> MainScreen:
     return screen
 
 
+@pytest.fixture
+def notices(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every notice (toast) the app shows, in order, through the public `App.notify`."""
+    from textual.app import App
+
+    shown: list[str] = []
+    real = App.notify
+
+    def recording(self: App[object], message: object, *args: object, **kwargs: object) -> None:
+        shown.append(str(message))
+        real(self, message, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(App, "notify", recording)
+    return shown
+
+
 def status(screen: MainScreen) -> str:
     """The status line under the panes, as shown."""
     from textual.widgets import Static

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -226,7 +228,7 @@ async def test_o_opens_original_url_then_web_url(small_seed: Path, monkeypatch: 
 
 
 async def test_o_refuses_javascript_urls(
-    write_article: ArticleWriter, seed: Path, monkeypatch: pytest.MonkeyPatch
+    write_article: ArticleWriter, seed: Path, monkeypatch: pytest.MonkeyPatch, notices: list[str]
 ) -> None:
     write_article("evil.md", title="Click me", url="javascript:alert(document.cookie)")
     app = NewsDeckApp(seed)
@@ -237,7 +239,7 @@ async def test_o_refuses_javascript_urls(
         await pilot.press("o")
         await pilot.pause()
         assert opened == []
-        assert any("only http and https" in str(n.message) for n in app._notifications)
+        assert any("only http and https" in notice for notice in notices)
         assert "will not open it" in str(screen.query_one("#detail-url", Static).content)
 
 
@@ -284,12 +286,12 @@ async def test_topic_option_opens_filtered(small_seed: Path) -> None:
         assert status(screen).startswith("Climate: 2 articles")
 
 
-async def test_unknown_topic_option_shows_all_with_a_warning(small_seed: Path) -> None:
+async def test_unknown_topic_option_shows_all_with_a_warning(small_seed: Path, notices: list[str]) -> None:
     app = NewsDeckApp(small_seed, topic="Gardening")
     async with app.run_test(size=(160, 50)) as pilot:
         screen = await loaded(pilot)
         assert len(titles(screen)) == 5
-        assert any("Gardening" in str(n.message) for n in app._notifications)
+        assert any("Gardening" in notice for notice in notices)
 
 
 async def test_missing_directory_is_explained_in_the_app(tmp_path: Path) -> None:
@@ -423,33 +425,60 @@ async def test_skipped_dialog_spells_out_the_highlighted_file(
         assert str(detail.content) == "z-empty.md\nempty file"
 
 
+@pytest.fixture
+def gated_parsing(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[threading.Event, int]]:
+    """Parsing that stops after the first files until the test opens the gate.
+
+    Partial results are handed out as soon as there are any, so the test sees the
+    reader in the middle of a load for as long as it needs, without a clock.
+    """
+    import tui.data.parallel as parallel
+
+    gate = threading.Event()
+    parsed = [0]
+    real = parallel.parse_file
+
+    def gated(found: parallel.FoundFile) -> parallel.ParsedFile:
+        parsed[0] += 1
+        if parsed[0] > 40:
+            gate.wait(timeout=30)
+        return real(found)
+
+    monkeypatch.setattr(parallel, "parse_file", gated)
+    monkeypatch.setattr("tui.data.loader._Schedule.FIRST_AFTER_SECONDS", 0.0)
+    try:
+        yield gate, 40
+    finally:
+        gate.set()
+
+
+async def until(pilot: Pilot[None], condition: Callable[[], bool]) -> bool:
+    """Let the app process its messages until `condition` holds (bounded)."""
+    for _ in range(2000):
+        if condition():
+            return True
+        await pilot.pause()
+    return condition()
+
+
 async def test_reader_is_usable_while_a_large_directory_loads(
-    write_article: ArticleWriter, seed: Path, monkeypatch: pytest.MonkeyPatch
+    write_article: ArticleWriter, seed: Path, gated_parsing: tuple[threading.Event, int]
 ) -> None:
     import time as time_module
 
-    import tui.data.parallel as parallel
-
+    gate, _ = gated_parsing
     for number in range(150):
         write_article(f"n{number:03d}.md", title=f"Story {number:03d}", url=f"https://n.example/{number}")
-    real = parallel.parse_file
-
-    def slow(found: parallel.FoundFile) -> parallel.ParsedFile:
-        time_module.sleep(0.02)  # 150 files: three seconds of loading
-        return real(found)
-
-    monkeypatch.setattr(parallel, "parse_file", slow)
     app = NewsDeckApp(seed)
     async with app.run_test(size=(160, 50)) as pilot:
-        articles = None
-        for _ in range(200):
-            await pilot.pause(0.02)
-            if isinstance(app.screen, MainScreen) and app.screen.query_one(ArticleList).row_count:
-                articles = app.screen.query_one(ArticleList)
-                break
-        assert articles is not None, "no article shown while loading"
+
+        def rows_shown() -> bool:
+            return isinstance(app.screen, MainScreen) and app.screen.query_one(ArticleList).row_count > 0
+
+        assert await until(pilot, rows_shown), "no article shown while loading"
         screen = app.screen
         assert isinstance(screen, MainScreen)
+        articles = screen.query_one(ArticleList)
         assert screen.result is not None and not screen.result.complete
         assert "Loading…" in status(screen) and " of 0 " not in status(screen)
         await pilot.press("down")
@@ -461,40 +490,34 @@ async def test_reader_is_usable_while_a_large_directory_loads(
         await pilot.pause()
     assert time_module.perf_counter() - started < 2
     assert not app.is_running
+    gate.set()
 
 
 async def test_topic_option_waits_for_its_articles_showing_all_meanwhile(
-    write_article: ArticleWriter, seed: Path, monkeypatch: pytest.MonkeyPatch
+    write_article: ArticleWriter, seed: Path, gated_parsing: tuple[threading.Event, int]
 ) -> None:
-    import time as time_module
-
-    import tui.data.parallel as parallel
-
+    gate, _ = gated_parsing
     for number in range(60):
         write_article(f"n{number:03d}.md", title=f"Story {number:03d}", url=f"https://n.example/{number}")
     write_article("z.md", title="The rare one", url="https://n.example/rare", topics=["Rare"])
-    real = parallel.parse_file
-
-    def slow(found: parallel.FoundFile) -> parallel.ParsedFile:
-        time_module.sleep(0.02)
-        return real(found)
-
-    monkeypatch.setattr(parallel, "parse_file", slow)
     app = NewsDeckApp(seed, topic="rare")
     async with app.run_test(size=(160, 50)) as pilot:
-        shown_meanwhile = False
-        for _ in range(300):
-            await pilot.pause(0.02)
+
+        def partial_shown() -> bool:
             screen = app.screen
-            if not isinstance(screen, MainScreen) or screen.result is None:
-                continue
-            if not screen.result.complete and screen.query_one(ArticleList).row_count:
-                shown_meanwhile = True
-                assert screen.spec.selection.is_everything
-            if screen.result.complete:
-                break
+            return (
+                isinstance(screen, MainScreen)
+                and screen.result is not None
+                and not screen.result.complete
+                and screen.query_one(ArticleList).row_count > 0
+            )
+
+        assert await until(pilot, partial_shown)
+        screen = app.screen
+        assert isinstance(screen, MainScreen)
+        assert screen.spec.selection.is_everything  # all articles until the topic's file is read
+        gate.set()
         screen = await loaded(pilot)
-        assert shown_meanwhile
         assert titles(screen) == ["The rare one"]
         assert status(screen).startswith("Rare: 1 article")
 

@@ -117,7 +117,7 @@ async def test_opening_in_the_browser_marks_read(news: Path) -> None:
         assert flags(screen)[1] == "Story 1"
 
 
-async def test_n_and_shift_n_jump_between_unread(news: Path) -> None:
+async def test_n_and_shift_n_jump_between_unread(news: Path, notices: list[str]) -> None:
     app = NewsDeckApp(news)
     async with app.run_test(size=(160, 50)) as pilot:
         screen = await ready(pilot)
@@ -130,7 +130,7 @@ async def test_n_and_shift_n_jump_between_unread(news: Path) -> None:
         assert articles.current.title == "Story 4"  # type: ignore[union-attr]
         await pilot.press("n")  # none below: stays, says so
         assert articles.current.title == "Story 4"  # type: ignore[union-attr]
-        assert any("No unread article below" in str(n.message) for n in app._notifications)
+        assert any("No unread article below" in notice for notice in notices)
         await pilot.press("N")
         assert articles.current.title == "Story 3"  # type: ignore[union-attr]
 
@@ -187,14 +187,14 @@ async def test_mark_all_read_on_a_short_list_just_does_it(news: Path) -> None:
         assert sidebar_counts(screen)["Space"].startswith(("2/3", "3/3"))
 
 
-async def test_a_damaged_marks_file_is_set_aside_with_a_notice(news: Path) -> None:
+async def test_a_damaged_marks_file_is_set_aside_with_a_notice(news: Path, notices: list[str]) -> None:
     path = state_path()
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(b"\x00garbage, not SQLite" * 100)
     app = NewsDeckApp(news)
     async with app.run_test(size=(160, 50)) as pilot:
         screen = await ready(pilot)
-        assert any("was damaged" in str(n.message) for n in app._notifications)
+        assert any("was damaged" in notice for notice in notices)
         await pilot.press("m")
         assert flags(screen)[0] == "Story 0"
     assert [p for p in path.parent.iterdir() if ".damaged-" in p.name]
@@ -204,7 +204,7 @@ async def test_a_damaged_marks_file_is_set_aside_with_a_notice(news: Path) -> No
 
 
 async def test_unsaveable_marks_leave_the_reader_working(
-    news: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    news: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, notices: list[str]
 ) -> None:
     blocker = tmp_path / "blocked"
     blocker.write_text("a file, not a folder")
@@ -213,7 +213,7 @@ async def test_unsaveable_marks_leave_the_reader_working(
     async with app.run_test(size=(160, 50)) as pilot:
         screen = await ready(pilot)
         await pilot.pause()
-        assert any("not being saved" in str(n.message) for n in app._notifications)
+        assert any("not being saved" in notice for notice in notices)
         assert "marks not saved" in status(screen)
         await pilot.press("m", "down", "asterisk")
         assert flags(screen)[:2] == ["Story 0", "●★Story 1"]

@@ -54,8 +54,9 @@ def test_marks_survive_closing_and_reopening(state_file: Path) -> None:
 def test_changes_reach_the_disk_within_a_second_without_closing(state_file: Path) -> None:
     store = StateStore(state_file)
     try:
+        store.written.clear()
         store.set("https://a.example/1", read=True)
-        time.sleep(FLUSH_SECONDS + 0.6)
+        assert store.written.wait(timeout=FLUSH_SECONDS + 0.6)
         assert stored(state_file) == {"https://a.example/1": Mark(read=True)}
     finally:
         store.close()

@@ -97,6 +97,8 @@ class StateStore:
         self._stop = threading.Event()
         self._writing = threading.Lock()
         self._closed = False
+        self.written = threading.Event()
+        """Set each time a batch of changes reaches the disk (tests and tools wait on it)."""
         self._connection: sqlite3.Connection | None = None
         self._open()
         self._thread: threading.Thread | None = None
@@ -293,6 +295,7 @@ class StateStore:
             return False
         try:
             self._write(batch)
+            self.written.set()
         except Exception as error:  # whatever it was, the batch must not be dropped
             self._requeue(batch)
             reason = describe(error) if isinstance(error, sqlite3.Error) else visible(error)
