@@ -33,15 +33,13 @@ import platformdirs
 from tui.data.model import Article
 from tui.data.sanitize import visible
 from tui.data.sqlite_errors import describe, is_damaged
+from tui.data.state_db import BUSY_TIMEOUT_SECONDS, connect, connect_read_only, move_aside
 from tui.data.state_export import StateError, document, export_time, parse_export, to_json
 
 ENV_STATE_DIR = "NEWSDECK_STATE_DIR"
 STATE_FILE = "state.sqlite3"
-SCHEMA_VERSION = 1
 FLUSH_SECONDS = 0.5
-_BUSY_TIMEOUT_SECONDS = 5.0
 _RETRY_SECONDS = 3.0
-_COLUMNS = ["id", "read", "read_at", "starred", "starred_at"]
 
 
 def state_path() -> Path:
@@ -126,37 +124,7 @@ class StateStore:
             )
 
     def _connect(self) -> sqlite3.Connection:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        # Autocommit mode: transactions are begun and ended explicitly below.
-        connection = sqlite3.connect(
-            self.path, timeout=_BUSY_TIMEOUT_SECONDS, isolation_level=None, check_same_thread=False
-        )
-        try:
-            # Text that is not UTF-8 was never written by newsdeck: read it, never fail on it.
-            connection.text_factory = _lenient_text
-            connection.execute("PRAGMA journal_mode=WAL")
-            connection.execute("PRAGMA synchronous=NORMAL")
-            (version,) = connection.execute("PRAGMA user_version").fetchone()
-            if version > SCHEMA_VERSION:
-                raise StateError("it was written by a newer newsdeck")
-            if version not in (0, SCHEMA_VERSION):
-                raise _Unrecognised(f"unknown state format version {version}")
-            columns = [row[1] for row in connection.execute("PRAGMA table_info(marks)")]
-            if columns and columns != _COLUMNS:
-                raise _Unrecognised("the marks table is not the one newsdeck writes")
-            if not columns:
-                # A new file, or one whose table was lost: nothing to keep, so the table is made anew.
-                connection.execute("BEGIN IMMEDIATE")
-                connection.execute(
-                    "CREATE TABLE IF NOT EXISTS marks (id TEXT PRIMARY KEY, read INTEGER NOT NULL DEFAULT 0, "
-                    "read_at REAL, starred INTEGER NOT NULL DEFAULT 0, starred_at REAL) WITHOUT ROWID"
-                )
-                connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-                connection.execute("COMMIT")
-        except BaseException:
-            connection.close()
-            raise
-        return connection
+        return connect(self.path)
 
     def _load(self, connection: sqlite3.Connection | None = None) -> None:
         connection = connection or self._connection
@@ -169,23 +137,17 @@ class StateStore:
         if not self.path.is_file():
             return
         with suppress(sqlite3.Error):
-            connection = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True)
+            connection = connect_read_only(self.path)
             try:
                 self._load(connection)
             finally:
                 connection.close()
 
     def _move_aside(self) -> None:
-        stamp = time.strftime("%Y%m%d-%H%M%S")
-        kept = self.path.with_name(f"{self.path.name}.damaged-{stamp}")
         try:
             if self._connection is not None:
                 self._connection.close()
-            self.path.replace(kept)
-            for suffix in ("-wal", "-shm"):
-                side = self.path.with_name(self.path.name + suffix)
-                if side.exists():
-                    side.replace(kept.with_name(kept.name + suffix))
+            kept = move_aside(self.path)
             self._connection = self._connect()
             self._load()
         except (OSError, sqlite3.Error, StateError) as error:
@@ -275,7 +237,7 @@ class StateStore:
             finally:
                 if connection is not None and connection is self._connection:
                     with suppress(sqlite3.Error):
-                        connection.execute(f"PRAGMA busy_timeout = {int(_BUSY_TIMEOUT_SECONDS * 1000)}")
+                        connection.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_SECONDS * 1000)}")
         finally:
             self._writing.release()
 
@@ -432,11 +394,3 @@ class StateStore:
 
 
 _NO_MARK = Mark()
-
-
-def _lenient_text(data: bytes) -> str:
-    return data.decode("utf-8", "replace")
-
-
-class _Unrecognised(sqlite3.DatabaseError):
-    """A database that is not a marks file newsdeck wrote: moved aside like a damaged one."""
