@@ -7,14 +7,6 @@ import sys
 from pathlib import Path
 
 
-def test_data_layer_does_not_import_textual() -> None:
-    code = (
-        "import sys, tui.data.loader, tui.data.check, tui.data.demo, tui.cli;print('textual' in sys.modules)"
-    )
-    completed = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert completed.stdout.strip() == "False"
-
-
 def test_stylesheet_is_found_from_another_directory(tmp_path: Path) -> None:
     code = (
         "from pathlib import Path; from tui.app import NewsDeckApp;"

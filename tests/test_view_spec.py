@@ -97,8 +97,8 @@ def test_the_words_about_a_view(index: ArticleIndex) -> None:
     space, science = topic_key("Space"), topic_key("Science")
     wire = next(facet.key for facet in index.providers if facet.name == "Wire")
     both = Selection(frozenset({space, science}), provider=wire)
-    assert selection_label(index, both) == "Space or Science from Wire"
-    assert selection_label(index, Selection(frozenset({space, science}), every=True)) == "Space and Science"
+    assert selection_label(index, both) == "Science or Space from Wire"
+    assert selection_label(index, Selection(frozenset({space, science}), every=True)) == "Science and Space"
     assert selection_label(index, Selection(starred=True)) == "Starred"
     assert selection_label(None, both) == "All articles"
     assert empty_message(ViewSpec(query="x")) == "No articles match this search."
@@ -122,7 +122,7 @@ def test_the_status_line(index: ArticleIndex) -> None:
         StatusFacts(progress=(5, 9), unread=0, duplicates=2, skipped=1, marks_problem=True),
     )
     assert line == (
-        'Loading… 5 of 9 files · Search: "vice president" · Space or Science: 0 articles (0 unread) of 4, '
+        'Loading… 5 of 9 files · Search: "vice president" · Science or Space: 0 articles (0 unread) of 4, '
         "unread only, newest first · a: all of the topics · 2 duplicates merged · 1 file skipped (press !) · "
         "⚠ marks not saved"
     )
