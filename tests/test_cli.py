@@ -37,7 +37,14 @@ def test_version_and_help(capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_check_json_reports_everything(write_article: ArticleWriter, seed: Path) -> None:
     write_article("one.md", title="One", url="https://a.example/1", topics=["Space", "Art"])
-    write_article("two.md", title="Two", url="https://a.example/2", topics=["space"], provider="Other Paper")
+    write_article(
+        "two.md",
+        title="Two",
+        url="https://a.example/2",
+        topics=["space"],
+        provider="Other Paper",
+        domain="paper.example",  # its own: providers at one domain are one provider
+    )
     write_article("copy.md", title="One again", url="https://a.example/1", topics=["Space"], published=None)
     write_article("nested/bad.md", content="---\ntitle: [unclosed\n---\n")
     completed = run_cli("check", str(seed), "--json")

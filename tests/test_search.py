@@ -78,7 +78,8 @@ def test_search_within_several_topics_and_a_provider(index: ArticleIndex) -> Non
     both = Selection(frozenset({election, crime}), every=True)
     assert [a.title.split()[0] for a in find(index, parse_query("president"), either)] == ["Pénélope", "The"]
     assert [a.title.split()[0] for a in find(index, parse_query("president"), both)] == []
-    fox = Selection(frozenset({election, crime}), provider="fox news")
+    fox_news = next(facet.key for facet in index.providers if facet.name == "Fox News")
+    fox = Selection(frozenset({election, crime}), provider=fox_news)
     assert [a.title.split()[0] for a in find(index, parse_query("president"), fox)] == ["The"]
 
 

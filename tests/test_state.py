@@ -306,6 +306,7 @@ def marked_index(write_article: ArticleWriter, seed: Path) -> ArticleIndex:
             published=f"2024-03-0{9 - number}T09:00:00Z",
             topics=topics,
             provider=provider,
+            domain="",  # no domain: providers are then known by their names, "one" and "two"
         )
     return load_directory(seed, use_cache=False).index
 

@@ -2,6 +2,8 @@
 
 Filtering never scans: each topic keeps the sorted positions of its
 articles, so switching topic costs the same at 100 or 100,000 articles.
+The word index that searching reads (`WordIndex`) lives here too; what a
+query means is `search`'s business, which this module never imports.
 """
 
 from __future__ import annotations
@@ -11,13 +13,11 @@ from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, overload
+from typing import overload
 
-from tui.data.metadata import Metadata
+from tui.data.folding import WORD, normalize
+from tui.data.metadata import Metadata, provider_facets
 from tui.data.model import Article
-
-if TYPE_CHECKING:
-    from tui.data.search import SearchIndex
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,6 +116,60 @@ def _ranked(counts: dict[str, int], names: dict[str, str]) -> tuple[Facet, ...]:
     return tuple(sorted(facets, key=lambda facet: (-facet.count, facet.name.casefold(), facet.key)))
 
 
+class WordIndex:
+    """Word -> sorted positions (in ArticleIndex order) of the articles holding it.
+
+    What a query means, and how these positions combine, is `search`'s business.
+    """
+
+    def __init__(
+        self, articles: Sequence[Article], topic_names: Iterable[Sequence[str]], provider_names: Iterable[str]
+    ) -> None:
+        postings: dict[str, array[int]] = {}
+        self._texts: list[str] = []
+        for position, (article, topics, provider_name) in enumerate(
+            zip(articles, topic_names, provider_names, strict=True)
+        ):
+            provider = article.provider
+            # The sidebar's name finds the provider too when it differs ("ABC News" for ABCNews).
+            named = (provider.name, provider.domain) + (
+                (provider_name,) if provider_name != provider.name else ()
+            )
+            found = WORD.findall(
+                normalize(" \n ".join((article.title, article.excerpt, *named, " ".join(topics))))
+            )
+            # One separator-joined, normalised text per article, kept for phrases; the
+            # body's is already held by the article (`body_words`), so it is not copied.
+            self._texts.append(" ".join(found))
+            for word in set(found).union(article.body_words.split()):
+                entries = postings.get(word)
+                if entries is None:
+                    entries = postings[word] = array("I")
+                entries.append(position)
+        self._articles = articles
+        self._postings = postings
+        self.vocabulary = sorted(postings)
+        self.size = len(self._texts)
+
+    def positions(self, word: str) -> array[int]:
+        return self._postings.get(word, array("I"))
+
+    def prefix_positions(self, prefix: str, limit: int) -> set[int]:
+        """Articles holding a word that starts with `prefix`, over at most `limit` such words."""
+        start = bisect_left(self.vocabulary, prefix)
+        found: set[int] = set()
+        for word in self.vocabulary[start : start + limit]:
+            if not word.startswith(prefix):
+                break
+            found.update(self._postings[word])
+        return found
+
+    def has_phrase(self, position: int, phrase: list[str]) -> bool:
+        wanted = f" {' '.join(phrase)} "
+        body = self._articles[position].body_words
+        return wanted in f" {self._texts[position]} " or (bool(body) and wanted in f" {body} ")
+
+
 class ArticleIndex:
     """Articles sorted newest first (undated last), with topic and provider facets."""
 
@@ -162,17 +216,16 @@ class ArticleIndex:
             self._topic_names,
         )
 
+        providers = Counter(article.provider for article in self.articles)
+        self._provider_keys, self._provider_names = provider_facets(providers, metadata)
         provider_counts: Counter[str] = Counter()
-        provider_names: dict[str, str] = {}
-        for provider, count in Counter(article.provider for article in self.articles).items():
-            label = provider.label
-            key = label.casefold()
-            provider_counts[key] += count
-            provider_names.setdefault(key, label)
-        self.providers = _ranked(dict(provider_counts), provider_names)
+        for provider, count in providers.items():
+            provider_counts[self._provider_keys[provider]] += count
+        self.providers = _ranked(dict(provider_counts), self._provider_names)
 
-        self._search: SearchIndex | None = None
-        self._provider_positions: dict[str, array[int]] | None = None
+        self._search: WordIndex | None = None
+        self._provider_words: dict[str, set[str]] | None = None
+        """Each name and domain of a provider (any case) -> its facet keys, for `provider:`."""
         self._facet_positions: dict[str, array[int]] | None = None
         self._selected: tuple[Selection, Sequence[int]] | None = None
         self._rank: array[int] | None = None
@@ -232,7 +285,7 @@ class ArticleIndex:
         if self._facet_positions is None:
             table: dict[str, array[int]] = {}
             for position, article in enumerate(self.articles):
-                table.setdefault(article.provider.label.casefold(), array("I")).append(position)
+                table.setdefault(self._provider_keys[article.provider], array("I")).append(position)
             self._facet_positions = table
         return self._facet_positions.get(key, array("I"))
 
@@ -264,36 +317,45 @@ class ArticleIndex:
         return self._topic_positions.get(key, array("I"))
 
     def positions_of_provider(self, wanted: str) -> Sequence[int]:
-        """Articles of the provider named `wanted` (any case), or with that domain (or a subdomain)."""
-        if self._provider_positions is None:
-            table: dict[str, array[int]] = {}
-            for position, article in enumerate(self.articles):
-                provider = article.provider
-                keys = {provider.name.casefold(), provider.domain.lower()} - {""}
-                for key in keys:
-                    table.setdefault(key, array("I")).append(position)
-            self._provider_positions = table
+        """Articles of the provider called `wanted` (any case), or with that domain.
+
+        A provider is the sidebar's: asking by any of its names or domains
+        (`abc`, `abcnews`, `"abc news"`, `abcnews.go.com`) finds all of it.
+        "cnn" also means "cnn.com": a domain whose first label is the word asked for.
+        """
+        if self._provider_words is None:
+            words: dict[str, set[str]] = {}
+            for provider, key in self._provider_keys.items():
+                for word in (provider.name.casefold(), provider.domain.lower(), key):
+                    words.setdefault(word, set()).add(key)
+            for key, name in self._provider_names.items():
+                words.setdefault(name.casefold(), set()).add(key)
+            words.pop("", None)
+            self._provider_words = words
         wanted = " ".join(wanted.split()).casefold()
-        found = self._provider_positions.get(wanted)
-        if found is not None:
-            return found
-        # "cnn" also means "cnn.com": a domain whose first label is the word asked for.
-        merged = sorted(
-            {p for key, ps in self._provider_positions.items() if key.startswith(wanted + ".") for p in ps}
-        )
-        return array("I", merged)
+        keys = self._provider_words.get(wanted) or {
+            key
+            for word, keys in self._provider_words.items()
+            if word.startswith(wanted + ".")
+            for key in keys
+        }
+        if len(keys) == 1:
+            return self.positions_of_provider_facet(next(iter(keys)))
+        return array("I", sorted(set().union(*(self.positions_of_provider_facet(key) for key in keys))))
 
     @property
     def search_ready(self) -> bool:
         return self._search is not None
 
-    def search_index(self) -> SearchIndex:
+    def search_index(self) -> WordIndex:
         """The word index for searching, built on first use (seconds at 100,000 articles)."""
         if self._search is None:
-            from tui.data.search import SearchIndex
-
             self.positions_of_provider("")  # built alongside: provider: filters are then instant
-            self._search = SearchIndex(self.articles, (self.topics_of(article) for article in self.articles))
+            self._search = WordIndex(
+                self.articles,
+                (self.topics_of(article) for article in self.articles),
+                (self._provider_names[self._provider_keys[article.provider]] for article in self.articles),
+            )
         return self._search
 
     def provider_name(self, key: str) -> str:
@@ -305,7 +367,7 @@ class ArticleIndex:
 
     def provider_key_at(self, position: int) -> str:
         """The `providers` facet key of the article at `position`."""
-        return self.articles[position].provider.label.casefold()
+        return self._provider_keys[self.articles[position].provider]
 
     def topic_name(self, key: str) -> str:
         return self._topic_names.get(key, key)

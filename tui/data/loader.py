@@ -19,8 +19,8 @@ from tui.data.cache import ArticleCache, CacheDamaged, CachedFile, CacheUnavaila
 from tui.data.index import ArticleIndex
 from tui.data.metadata import load_metadata
 from tui.data.model import Article
-from tui.data.parallel import parse_files
-from tui.data.parse import MAX_FILE_BYTES, ArticleExtras, read_extras
+from tui.data.parallel import parse_files, read_bounded
+from tui.data.parse import MAX_FILE_BYTES, ArticleExtras, read_extras, too_large
 from tui.data.records import BadRecord, Decoder
 from tui.data.sanitize import visible
 from tui.data.scan import FoundFile, iter_article_files
@@ -302,6 +302,9 @@ def read_article_extras(root: Path, article: Article) -> ArticleExtras:
         return ArticleExtras()
     try:
         with open(root / article.path, "rb") as handle:
-            return read_extras(handle.read(MAX_FILE_BYTES + 1))
+            data, info = read_bounded(handle)
     except OSError as error:
         return ArticleExtras(problem=f"the file could not be read again: {visible(error.strerror or error)}")
+    if info.st_size > MAX_FILE_BYTES:
+        return ArticleExtras(problem=too_large(info.st_size).reason)
+    return read_extras(data)

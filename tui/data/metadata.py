@@ -1,11 +1,17 @@
-"""The `_data` folder: topic and provider definitions that improve display."""
+"""The `_data` folder: topic and provider definitions that improve display.
+
+Also how providers are told apart for the sidebar (`provider_facets`): by
+domain, named as `_data` names them.
+"""
 
 from __future__ import annotations
 
 import os
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tui.data.model import Provider
 from tui.data.parse import SkipFile, decode, read_yaml_mapping
 from tui.data.sanitize import clean_line
 from tui.data.scan import METADATA_FOLDER
@@ -87,3 +93,55 @@ def load_metadata(root: Path) -> Metadata:
             metadata.provider_names.setdefault(domain, name)
             metadata.provider_domains.setdefault(name.casefold(), domain)
     return metadata
+
+
+def provider_facets(
+    counts: Counter[Provider], metadata: Metadata
+) -> tuple[dict[Provider, str], dict[str, str]]:
+    """Each provider's facet key, and each facet's name in the sidebar.
+
+    Providers are one when they share a domain (`ABC` and `ABCNews`, both at
+    abcnews.go.com) or a name in any case (`CNN` with and without its domain).
+    A facet is keyed by its most used domain, or by its name when it has none,
+    and named as `_data` names its domains, else by the spelling most of its
+    articles use (ties: the alphabetically first, so file order does not matter).
+    """
+    parent: dict[str, str] = {}
+
+    def root(node: str) -> str:
+        parent.setdefault(node, node)
+        while parent[node] != node:
+            parent[node] = node = parent[parent[node]]
+        return node
+
+    def nodes(provider: Provider) -> list[str]:
+        # Names and domains share one space: a provider named "omaha.com" is the one at omaha.com.
+        return [node for node in (provider.domain.lower(), provider.name.casefold()) if node] or [
+            provider.label.casefold()
+        ]
+
+    for provider in counts:
+        first, *others = nodes(provider)
+        for other in others:
+            parent[root(other)] = root(first)
+    groups: dict[str, list[Provider]] = {}
+    for provider in counts:
+        groups.setdefault(root(nodes(provider)[0]), []).append(provider)
+
+    keys: dict[Provider, str] = {}
+    names: dict[str, str] = {}
+    for members in groups.values():
+        domains: Counter[str] = Counter()
+        spellings: Counter[str] = Counter()
+        for provider in members:
+            if provider.domain:
+                domains[provider.domain.lower()] += counts[provider]
+            if provider.name:
+                spellings[provider.name] += counts[provider]
+        by_use = sorted(domains, key=lambda domain: (-domains[domain], domain))
+        spelled = sorted(spellings, key=lambda name: (-spellings[name], name))
+        key = by_use[0] if by_use else members[0].label.casefold()
+        known = [metadata.provider_names[domain] for domain in by_use if domain in metadata.provider_names]
+        names[key] = next(iter(known + spelled), by_use[0] if by_use else members[0].label)
+        keys.update(dict.fromkeys(members, key))
+    return keys, names

@@ -24,6 +24,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import suppress
 from dataclasses import dataclass
 from itertools import islice
+from typing import BinaryIO
 
 from tui.data.parse import MAX_FILE_BYTES, SkipFile, parse_article, too_large
 from tui.data.records import encode
@@ -59,17 +60,34 @@ def default_workers() -> int:
 _SETTLED_SECONDS = 2.0
 
 
+def read_bounded(handle: BinaryIO) -> tuple[bytes, os.stat_result]:
+    """An open file's bytes (at most MAX_FILE_BYTES + 1 of them) and its status.
+
+    No more memory is asked for than the file holds: `read(MAX_FILE_BYTES + 1)`
+    would set aside 64 MB for every file, however small. Nothing is read of a
+    file over the limit.
+    """
+    info = os.fstat(handle.fileno())
+    if info.st_size > MAX_FILE_BYTES:
+        return b"", info
+    data = handle.read(info.st_size + 1)
+    if info.st_size < len(data) <= MAX_FILE_BYTES:  # it grew meanwhile: read on, to the limit
+        data += handle.read(MAX_FILE_BYTES + 1 - len(data))
+    return data, info
+
+
 def parse_file(found: FoundFile) -> ParsedFile:
     if found.size > MAX_FILE_BYTES:
         # Judged from the size alone so a huge file is never read into memory.
         return ParsedFile(found, None, too_large(found.size).reason, found.size, found.mtime_ns)
     try:
         with open(found.path, "rb") as handle:
-            info = os.fstat(handle.fileno())
-            data = handle.read(MAX_FILE_BYTES + 1)
+            data, info = read_bounded(handle)
     except OSError as error:
         # Often passing (permissions, a network share): not cached, tried again next time.
         return ParsedFile(found, None, f"could not be read: {error.strerror or error}")
+    if info.st_size > MAX_FILE_BYTES:  # it grew past the limit since the folder was read
+        return ParsedFile(found, None, too_large(info.st_size).reason, info.st_size, info.st_mtime_ns)
     settled = time.time_ns() - info.st_mtime_ns > _SETTLED_SECONDS * 1e9
     size, mtime_ns = (info.st_size, info.st_mtime_ns) if settled else (-1, -1)
     try:

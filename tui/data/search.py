@@ -27,7 +27,7 @@ from datetime import datetime
 
 from tui.data.folding import WORD as _WORD
 from tui.data.folding import normalize, words
-from tui.data.index import ArticleIndex, ArticleView, Selection
+from tui.data.index import ArticleIndex, ArticleView, Selection, WordIndex
 from tui.data.model import Article
 from tui.data.sanitize import visible
 
@@ -140,73 +140,29 @@ def parse_query(text: str, *, typing: bool = False) -> Query:
     return query
 
 
-class SearchIndex:
-    """Word -> sorted positions (in ArticleIndex order) of the articles holding it."""
-
-    def __init__(self, articles: Sequence[Article], topic_names: Iterable[Sequence[str]]) -> None:
-        postings: dict[str, array[int]] = {}
-        self._texts: list[str] = []
-        for position, (article, topics) in enumerate(zip(articles, topic_names, strict=True)):
-            provider = article.provider
-            text = normalize(
-                " \n ".join(
-                    (article.title, article.excerpt, provider.name, provider.domain, " ".join(topics))
-                )
-            )
-            found = _WORD.findall(text)
-            # One separator-joined, normalised text per article, kept for phrases; the
-            # body's is already held by the article (`body_words`), so it is not copied.
-            self._texts.append(" ".join(found))
-            for word in set(found).union(article.body_words.split()):
-                entries = postings.get(word)
-                if entries is None:
-                    entries = postings[word] = array("I")
-                entries.append(position)
-        self._articles = articles
-        self._postings = postings
-        self._vocabulary = sorted(postings)
-        self._size = len(self._texts)
-
-    def positions(self, word: str) -> array[int]:
-        return self._postings.get(word, array("I"))
-
-    def prefix_positions(self, prefix: str) -> set[int]:
-        start = bisect_left(self._vocabulary, prefix)
-        found: set[int] = set()
-        for word in self._vocabulary[start : start + _MAX_PREFIX_WORDS]:
-            if not word.startswith(prefix):
-                break
-            found.update(self._postings[word])
-        return found
-
-    def has_phrase(self, position: int, phrase: list[str]) -> bool:
-        wanted = f" {' '.join(phrase)} "
-        body = self._articles[position].body_words
-        return wanted in f" {self._texts[position]} " or (bool(body) and wanted in f" {body} ")
-
-    def match(self, query: Query) -> set[int] | None:
-        """Positions of articles matching the words of `query`; None when it has none."""
-        required = [*query.terms, *(word for phrase in query.phrases for word in phrase)]
-        candidates: set[int] | None = None
-        for word in sorted(set(required), key=lambda word: len(self.positions(word))):
-            entries = self.positions(word)
-            candidates = set(entries) if candidates is None else candidates.intersection(entries)
-            if not candidates:
-                return set()
-        if query.prefix:
-            prefixed = self.prefix_positions(query.prefix)
-            candidates = prefixed if candidates is None else candidates & prefixed
-        if candidates is None and (query.excluded_terms or query.excluded_phrases):
-            candidates = set(range(self._size))
-        if candidates is None:
-            return None
-        for phrase in query.phrases:
-            candidates = {position for position in candidates if self.has_phrase(position, phrase)}
-        for word in query.excluded_terms:
-            candidates.difference_update(self.positions(word))
-        for phrase in query.excluded_phrases:
-            candidates = {position for position in candidates if not self.has_phrase(position, phrase)}
-        return candidates
+def _match(word_index: WordIndex, query: Query) -> set[int] | None:
+    """Positions of articles matching the words of `query`; None when it has none."""
+    required = [*query.terms, *(word for phrase in query.phrases for word in phrase)]
+    candidates: set[int] | None = None
+    for word in sorted(set(required), key=lambda word: len(word_index.positions(word))):
+        entries = word_index.positions(word)
+        candidates = set(entries) if candidates is None else candidates.intersection(entries)
+        if not candidates:
+            return set()
+    if query.prefix:
+        prefixed = word_index.prefix_positions(query.prefix, _MAX_PREFIX_WORDS)
+        candidates = prefixed if candidates is None else candidates & prefixed
+    if candidates is None and (query.excluded_terms or query.excluded_phrases):
+        candidates = set(range(word_index.size))
+    if candidates is None:
+        return None
+    for phrase in query.phrases:
+        candidates = {position for position in candidates if word_index.has_phrase(position, phrase)}
+    for word in query.excluded_terms:
+        candidates.difference_update(word_index.positions(word))
+    for phrase in query.excluded_phrases:
+        candidates = {position for position in candidates if not word_index.has_phrase(position, phrase)}
+    return candidates
 
 
 def _date_range(index: ArticleIndex, query: Query) -> range:
@@ -229,7 +185,7 @@ def find(index: ArticleIndex, query: Query, within: Selection | str | None = Non
     article, which keeps typing instant at 100,000 articles. Problems found
     on the way (an unknown topic in `topic:`) are added to `query.problems`.
     """
-    matched = index.search_index().match(query)
+    matched = _match(index.search_index(), query)
     constraints: list[Iterable[int]] = []
     if isinstance(within, str):
         within = Selection(frozenset({within}))
