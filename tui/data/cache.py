@@ -27,13 +27,18 @@ from typing import NamedTuple
 import platformdirs
 
 from tui.data.records import RECORD_VERSION
-from tui.data.sanitize import visible
+from tui.data.sanitize import is_safe_line, visible
 from tui.data.sqlite_errors import describe, is_busy, is_damaged
 
 ENV_CACHE_DIR = "NEWSDECK_CACHE_DIR"
 SCHEMA_VERSION = 2
 _BUSY_TIMEOUT_SECONDS = 2.0
 _COLUMNS = ["path", "size", "mtime_ns", "payload", "skip_reason", "checksum"]
+_TABLE = (
+    "CREATE TABLE files (path BLOB PRIMARY KEY, size INTEGER NOT NULL, "
+    "mtime_ns INTEGER NOT NULL, payload BLOB, skip_reason TEXT, checksum INTEGER NOT NULL) "
+    "WITHOUT ROWID"
+)
 _MAX_REASON_CHARS = 1000
 
 
@@ -67,6 +72,10 @@ def cache_path_for(root: Path, directory: Path | None = None) -> Path:
     return (directory or cache_directory()) / f"{digest}.sqlite3"
 
 
+def _lenient_text(data: bytes) -> str:
+    return data.decode("utf-8", "surrogateescape")
+
+
 def _key(path: str) -> bytes:
     # A name that is not UTF-8 reaches us with its bytes as lone surrogates: store the bytes.
     return path.encode("utf-8", "surrogateescape")
@@ -86,7 +95,10 @@ def _checked(row: tuple[object, ...]) -> tuple[str, CachedFile] | None:
         and type(size) is int
         and type(mtime_ns) is int
         and (payload is None or isinstance(payload, bytes))
-        and (reason is None or (isinstance(reason, str) and len(reason) <= _MAX_REASON_CHARS))
+        and (
+            reason is None
+            or (isinstance(reason, str) and len(reason) <= _MAX_REASON_CHARS and is_safe_line(reason))
+        )
         and (payload is None) != (reason is None)
         and type(checksum) is int
     ):
@@ -139,6 +151,9 @@ class ArticleCache:
     @staticmethod
     def _connect(path: Path) -> sqlite3.Connection:
         connection = sqlite3.connect(path, timeout=_BUSY_TIMEOUT_SECONDS, isolation_level=None)
+        # Text that is not UTF-8 (a damaged page) reads as text with lone surrogates, which
+        # no row check lets through, rather than failing the whole read.
+        connection.text_factory = _lenient_text
         connection.execute("PRAGMA journal_mode=WAL")
         connection.execute("PRAGMA synchronous=NORMAL")
         return connection
@@ -166,18 +181,22 @@ class ArticleCache:
         """Use the table if it is exactly what this version writes; else start it afresh."""
         (version,) = self._connection.execute("PRAGMA user_version").fetchone()
         expected = (SCHEMA_VERSION << 24) | RECORD_VERSION
-        columns = [row[1] for row in self._connection.execute("PRAGMA table_info(files)")]
-        if version == expected and columns == _COLUMNS:
+        table = self._connection.execute(
+            "SELECT group_concat(type || ':' || sql, ';') FROM sqlite_master WHERE tbl_name = 'files'"
+        ).fetchone()[0]
+        # Exactly the table this version makes (no view, trigger or index of anyone else's).
+        if version == expected and table == f"table:{_TABLE}":
             # Reading the table proves the file is a database, not just a header.
             self._connection.execute("SELECT count(*) FROM files").fetchone()
             return
         with self._transaction():
-            self._connection.execute("DROP TABLE IF EXISTS files")
-            self._connection.execute(
-                "CREATE TABLE files (path BLOB PRIMARY KEY, size INTEGER NOT NULL, "
-                "mtime_ns INTEGER NOT NULL, payload BLOB, skip_reason TEXT, checksum INTEGER NOT NULL) "
-                "WITHOUT ROWID"
-            )
+            for kind, name in self._connection.execute(
+                "SELECT type, name FROM sqlite_master WHERE tbl_name = 'files' AND name NOT LIKE 'sqlite_%'"
+            ).fetchall():
+                if kind in ("table", "view", "trigger", "index"):
+                    quoted = name.replace('"', '""')
+                    self._connection.execute(f'DROP {kind.upper()} IF EXISTS "{quoted}"')
+            self._connection.execute(_TABLE)
             self._connection.execute(f"PRAGMA user_version = {expected}")
 
     @contextmanager

@@ -57,7 +57,7 @@ class Article:
     provider: Provider = Provider()
     topics: tuple[str, ...] = ()
     images: tuple[ImageLink, ...] = ()
-    related_size: int = 0
+    related_size: int = field(default=0, metadata={"count": True})
     """Characters of the file's `related` list: read on demand, never held here."""
     quality: int | None = None
     heat: int | None = None

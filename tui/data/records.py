@@ -23,10 +23,12 @@ import math
 import sys
 from collections.abc import Callable
 from dataclasses import fields
+from pathlib import Path
 
 from tui.data.dates import in_range
 from tui.data.metadata import Metadata
 from tui.data.model import Article, ImageLink, Provider
+from tui.data.parse import MAX_IMAGES, MAX_TOPICS
 from tui.data.sanitize import is_safe_block, is_safe_line
 
 MAX_RECORD_BYTES = 4 * 1024 * 1024
@@ -50,10 +52,21 @@ def _block(value: object) -> str:
     return value
 
 
+_INTEGER_LIMIT = 1 << 63
+"""What a fresh parse can store: a number larger than this is damage (and cannot become a float)."""
+
+
 def _integer(value: object) -> int:
-    if not isinstance(value, int) or isinstance(value, bool):
+    if not isinstance(value, int) or isinstance(value, bool) or not -_INTEGER_LIMIT < value < _INTEGER_LIMIT:
         raise BadRecord("integer")
     return value
+
+
+def _count(value: object) -> int:
+    number = _integer(value)
+    if number < 0:
+        raise BadRecord("count")
+    return number
 
 
 def _optional_integer(value: object) -> int | None:
@@ -63,7 +76,11 @@ def _optional_integer(value: object) -> int | None:
 def _optional_number(value: object) -> float | None:
     if value is None:
         return None
-    if not isinstance(value, int | float) or isinstance(value, bool) or not math.isfinite(value):
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        raise BadRecord("number")
+    if isinstance(value, int) and not -_INTEGER_LIMIT < value < _INTEGER_LIMIT:
+        raise BadRecord("number")  # before math.isfinite, which cannot take a 400-digit integer
+    if not math.isfinite(value):
         raise BadRecord("number")
     return float(value)
 
@@ -74,14 +91,17 @@ def _flag(value: object) -> bool:
     return value
 
 
-def _items(value: object, size: int | None = None) -> list[object]:
-    if not isinstance(value, list) or len(value) > _MAX_ITEMS or (size is not None and len(value) != size):
+def _items(value: object, size: int | None = None, limit: int = _MAX_ITEMS) -> list[object]:
+    if not isinstance(value, list) or len(value) > limit or (size is not None and len(value) != size):
         raise BadRecord("list")
     return value
 
 
 def _names(value: object) -> tuple[str, ...]:
-    return tuple(_line(name) for name in _items(value))
+    names = tuple(_line(name) for name in _items(value, limit=MAX_TOPICS))
+    if len({name.casefold() for name in names}) != len(names):
+        raise BadRecord("topics")  # parsing keeps one of each
+    return names
 
 
 def _provider(value: object) -> tuple[str, str]:
@@ -95,7 +115,7 @@ def _image(value: object) -> ImageLink:
 
 
 def _images(value: object) -> tuple[ImageLink, ...]:
-    return tuple(_image(item) for item in _items(value))
+    return tuple(_image(item) for item in _items(value, limit=MAX_IMAGES))
 
 
 # How each field type is written (to a JSON value) and read back (checked).
@@ -131,13 +151,32 @@ for _field in _FIELDS:
     _write, _read = _CODECS[_kind]
     if _field.metadata.get("text") == "block":
         _read = _block
+    if _field.metadata.get("count"):
+        _read = _count
     _WRITERS.append((_field.name, _write))
     _READERS.append((_field.name, _read))
 
+
+def _parsing_sources() -> bytes:
+    """The code that decides what a file yields: a change to it makes every record stale."""
+    from tui.data import dates, folding, metadata, parse, sanitize
+
+    sources = b""
+    for module in (parse, sanitize, dates, folding, metadata):
+        try:
+            sources += Path(module.__file__ or "").read_bytes()
+        except OSError:  # installed without sources: the field list still versions the layout
+            sources += module.__name__.encode()
+    return sources
+
+
 RECORD_VERSION = int(
-    hashlib.sha256(";".join(f"{field.name}:{field.type}" for field in _FIELDS).encode()).hexdigest()[:6], 16
+    hashlib.sha256(
+        ";".join(f"{field.name}:{field.type}" for field in _FIELDS).encode() + _parsing_sources()
+    ).hexdigest()[:6],
+    16,
 )
-"""Changes whenever `Article`'s fields do, so records of another layout are never read."""
+"""Changes whenever `Article`'s fields or the parsing code do, so no stale record is ever read."""
 
 
 def encode(article: Article) -> bytes:
