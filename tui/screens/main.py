@@ -192,7 +192,7 @@ class MainScreen(LoadingPart, MarkingPart, SearchPart, LinksPart):
         with Horizontal(id="status-bar"):
             yield Static("Loading…", id="status", markup=False)
             yield ProgressBar(id="progress", show_eta=False)
-        yield Footer(compact=True)
+        yield Footer()
 
     def on_mount(self) -> None:
         self.query_one("#topics").border_title = "Topics"
