@@ -153,3 +153,24 @@ async def test_muted_text_is_readable_in_every_built_in_theme(news: Path) -> Non
                 assert _contrast(muted.color, base.bgcolor) < _contrast(base.color, base.bgcolor) + 0.5, theme
             checked += 1
         assert checked >= 15
+
+
+@pytest.mark.parametrize("size", [(80, 24), (160, 50)])
+async def test_notices_leave_the_status_line_and_related_items_in_sight(
+    news: Path, size: tuple[int, int]
+) -> None:
+    app = NewsDeckApp(news)
+    async with app.run_test(size=size, notifications=True) as pilot:
+        screen = await loaded(pilot)
+        app.notify("A notice that takes some room on the screen", timeout=30)
+        for _ in range(100):
+            await pilot.pause()
+            toasts = list(app.screen.query("Toast"))
+            if toasts and toasts[0].region.width:
+                break
+        assert toasts
+        status_bar = screen.query_one("#status-bar").region
+        related = screen.query_one("#related").region
+        for toast in toasts:
+            assert not toast.region.overlaps(status_bar)
+            assert not toast.region.overlaps(related)
