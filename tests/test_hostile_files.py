@@ -177,3 +177,19 @@ def test_every_date_printed_has_a_four_digit_year(seed: Path, write_article: Art
 def test_an_unreadable_date_says_so() -> None:
     assert read_published("2021-02-30T10:00Z") == (None, "the date could not be read")
     assert read_published(None) == (None, "")
+
+
+def test_character_references_to_controls_are_spelled_out_before_anything_decodes_them() -> None:
+    # The Markdown view decodes references: one that names a control must already be visible.
+    assert clean_block("RLO&#x202e;rlo &#27;]0;T&#7; &#x9b;2J ok &amp; &#233;") == (
+        "RLO\\u202erlo ␛]0;T␇ \\x9b2J ok &amp; &#233;"
+    )
+    assert clean_line("café &#x2066;x") == "café \\u2066x"
+
+
+def test_a_link_holding_a_control_character_is_not_a_web_link() -> None:
+    from tui.data.urls import is_web_url, web_url_problem
+
+    assert not is_web_url("https://evil.example/\x1b]52;c;QQ==\x1b\\")
+    assert web_url_problem("https://evil.example/\x1b]52") == "it holds control characters"
+    assert is_web_url("https://fine.example/path?q=1")

@@ -21,7 +21,8 @@ import re
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+import unicodedata
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -53,7 +54,8 @@ SKIPPED_FILES = {
 # \a is BEL), and a body that is not ASCII holding raw escapes and HTML entities.
 ALPHA = (
     r"""---
-title: "Alpha \e[31mREDTAG \e]0;EVILTITLE\a \x9b2JCSITAG [bold red]x[/] [link=https://evil.example]y[/link] \u202eREVTAG"
+title: "Alpha \e[31mREDTAG \e]0;EVILTITLE\a \x9b2JCSITAG [bold red]x[/]
+  [link=https://evil.example]y[/link] \u202eREVTAG"
 excerpt: "Excerpt \e]52;c;RVZJTEVYQ0VSUFQ=\e\\ \x90pwnDCS\e\\ \x9b31mEXCSI [bold red]ex[/]"
 originalUrl: "https://alpha.example/1"
 publishedDateTime: 2024-03-03T10:00:00Z
@@ -65,9 +67,9 @@ topics:
   - "\u202eRevTopic"
   - "[bold]Markup[/]"
 related:
-  - title: "Rel \e]0;EVILREL\a \x9b2JRELCSI"
+  - title: "\e]0;EVILREL\a\x9b2J"
     originalUrl: "https://related.example/1"
-    provider: "RelProv\e[31mRELTAG"
+    provider: "\e[7mRP"
     excerpt: "Related \e]52;c;UkVMQVRFRA==\e\\"
 ---
 """
@@ -129,11 +131,11 @@ PAYLOADS = [
     b"\xc2\x90",
 ]
 
-# The stand-ins that prove the hostile text was on screen: each is drawn in one piece.
-SHOWN_IN_THE_READER = [
-    # the folder, in the header
-    DIRECTORY_SHOWN,
-    # title, excerpt, provider, topics (alpha)
+# What each view must show, as visible text, to prove the hostile text was drawn rather than
+# merely absent. Each is waited for on the screen as the stream leaves it.
+SHOWN_WITH_ALPHA = [
+    DIRECTORY_SHOWN,  # the header
+    # title, excerpt, provider, topics
     "␛[31mREDTAG",
     "␛]0;EVILTITLE␇",
     "\\x9b2JCSITAG",
@@ -144,13 +146,11 @@ SHOWN_IN_THE_READER = [
     "\\x90pwnDCS␛\\",
     "\\x9b31mEXCSI",
     "␛]0;EVILPROV␇",
-    "Top␛[5mic",
+    "Top␛[5mic",  # in the article and the sidebar
     "\\u202eRevTopic",
     "[bold]Markup[/]",
-    # the related item
-    "␛]0;EVILREL␇",
-    "\\x9b2JRELCSI",
-    # the body (alpha)
+    # the body
+    "Zanzibar",
     "␛[31mBODYRED␛[0m",
     "␛]0;EVILBODY␇",
     "␛]52;c;Qk9EWQ==␛\\",
@@ -159,7 +159,14 @@ SHOWN_IN_THE_READER = [
     "\\u202eBODYREV",
     "\\u202eENTBIDI",
     "[bold red]bodymarkup[/]",
-    # raw control characters in YAML scalars and an ASCII body (beta)
+    "[link=https://evil.example]bodylink[/link]",
+]
+# The related item, at the foot of the article: drawn once the "files skipped" notice over it
+# has gone.
+SHOWN_WITH_ALPHA_LATER = ["␛]0;EVILREL␇\\x9b2J", "␛[7mRP"]
+# Raw control characters in YAML scalars, and an ASCII body.
+SHOWN_WITH_BETA = [
+    "Quokka",
     "␛[31mRAWTAG",
     "␛]0;EVILRAW␇",
     "\\x9b2JRAWCSI",
@@ -169,15 +176,17 @@ SHOWN_IN_THE_READER = [
     "Raw␛[5mTopic",
     "␛[2JRAWCLEAR",
     "␛]0;EVILRAWBODY␇",
-    # images, heading, table, code (gamma)
+]
+# Images, heading, table and code.
+SHOWN_WITH_GAMMA = [
+    "Wombat",
     "␛]0;EVILGAMMA␇",
     "https://img.example/␛]0;EVILIMG␇.png",
     "␛]0;EVILHEAD␇",
     "␛]0;EVILCELL␇",
     "␛]0;EVILCODE␇",
-    # the skipped files, each highlighted in turn
-    *SKIPPED_FILES.values(),
 ]
+DIALOG_TITLE = f"{len(SKIPPED_FILES)} files skipped: not loaded as articles"
 
 
 class SequenceFromData(AssertionError):
@@ -278,32 +287,81 @@ def assert_nothing_live(stream: bytes, what: str) -> None:
         raise SequenceFromData(f"{what}: {len(problems)} controls from the data:\n  {shown}")
 
 
-def drawn(stream: bytes) -> str:
-    """The text drawn, with colours and attributes left out (so a styled word stays whole)."""
-    return _SGR.sub("", stream.decode("utf-8", errors="replace"))
-
-
 # --- driving the reader ---------------------------------------------------------------
 
-
-def wait_for(terminal: Terminal, *texts: str, after: int = 0) -> None:
-    """Read on until every one of `texts` has been drawn since byte `after` of the stream."""
-    deadline = time.monotonic() + WAIT
-    while True:
-        missing = [text for text in texts if text not in drawn(terminal.screen[after:])]
-        if not missing:
-            return
-        if time.monotonic() > deadline or terminal.process.poll() is not None:
-            tail = drawn(terminal.screen[-3000:])
-            pytest.fail(f"never drawn: {missing!r}; exit code {terminal.process.poll()}; last: {tail!r}")
-        terminal.read(0.2)
+_TOKEN = re.compile(
+    r"\x1b\[([<=>?]?)([0-9;:]*)[ -/]*([@-~])|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b.|\r|\n|[^\x1b\r\n]+"
+)
 
 
-def press(terminal: Terminal, keys: bytes, *then_drawn: str) -> None:
-    """Type `keys`, then read on until each of `then_drawn` is drawn afresh."""
-    mark = len(terminal.screen)
-    terminal.type(keys)
-    wait_for(terminal, *then_drawn, after=mark)
+class Screen:
+    """What the terminal shows, from the stream: cursor moves, line ends and text are enough
+    for Textual, which places every run of text it writes with an absolute cursor move."""
+
+    def __init__(self) -> None:
+        self.cells = [[" "] * COLUMNS for _ in range(LINES)]
+        self.row = self.column = 0
+        self.fed = 0
+
+    def text(self, stream: bytes) -> str:
+        # Up to the last ESC: a write may be cut anywhere, but what precedes an ESC is whole.
+        end = stream.rfind(b"\x1b", self.fed)
+        if end > self.fed:
+            self._feed(stream[self.fed : end].decode("utf-8", errors="replace"))
+            self.fed = end
+        return "\n".join("".join(row) for row in self.cells)
+
+    def _feed(self, text: str) -> None:
+        for token in _TOKEN.finditer(text):
+            prefix, params, final = token.group(1, 2, 3)
+            part = token.group()
+            if final == "H" and not prefix:
+                row, column = (params or "1;1").split(";")
+                self.row, self.column = int(row) - 1, int(column) - 1
+            elif final == "h" and prefix == "?" and params == "1049":  # the alternate screen
+                self.cells = [[" "] * COLUMNS for _ in range(LINES)]
+            elif part == "\r":
+                self.column = 0
+            elif part == "\n":
+                self.row += 1
+            elif not part.startswith("\x1b"):
+                for character in part:
+                    if 0 <= self.row < LINES and 0 <= self.column < COLUMNS:
+                        self.cells[self.row][self.column] = character
+                    self.column += 2 if unicodedata.east_asian_width(character) in "WF" else 1
+
+
+class Session:
+    """The reader on a pseudo-terminal, driven by keys and read back from what it draws."""
+
+    def __init__(self, terminal: Terminal) -> None:
+        self.terminal = terminal
+        self.screen = Screen()
+
+    def shown(self) -> str:
+        return self.screen.text(self.terminal.screen)
+
+    def wait(self, *texts: str, twice: str = "", gone: str = "") -> str:
+        """Read on until `texts` are on screen (`twice`, twice; `gone`, no longer); the screen."""
+        deadline = time.monotonic() + WAIT
+        while True:
+            shown = self.shown()
+            missing = [text for text in texts if text not in shown]
+            missing += [f"{twice} (twice)"] if twice and shown.count(twice) < 2 else []
+            missing += [f"{gone} (gone)"] if gone and gone in shown else []
+            if not missing:
+                return shown
+            if time.monotonic() > deadline or self.terminal.process.poll() is not None:
+                # Hostile text that is missing may have been obeyed rather than shown: say so first.
+                assert_nothing_live(self.terminal.screen, "the reader, before everything was drawn")
+                pytest.fail(
+                    f"never drawn: {missing!r}; exit code {self.terminal.process.poll()}; screen:\n{shown}"
+                )
+            self.terminal.read(0.2)
+
+    def press(self, keys: bytes, *texts: str, twice: str = "", gone: str = "") -> str:
+        self.terminal.type(keys)
+        return self.wait(*texts, twice=twice, gone=gone)
 
 
 def environment(tmp_path: Path) -> dict[str, str]:
@@ -343,44 +401,42 @@ def hostile(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def run(tmp_path: Path) -> Iterator[list[Terminal]]:
+def reader(tmp_path: Path) -> Iterator[Callable[[Path], Session]]:
+    """Starts `python -m tui DIR` on a pseudo-terminal; ends it after the test if still running."""
     started: list[Terminal] = []
-    yield started
+
+    def start(directory: Path) -> Session:
+        started.append(Terminal([str(directory)], environment(tmp_path)))
+        return Session(started[-1])
+
+    yield start
     for terminal in started:
-        if terminal.process.poll() is None:
-            terminal.close()
-
-
-def start(run: list[Terminal], arguments: list[str], tmp_path: Path) -> Terminal:
-    terminal = Terminal(arguments, environment(tmp_path))
-    run.append(terminal)
-    return terminal
+        terminal.close()
 
 
 # --- the tests ---------------------------------------------------------------------------
 
 
 def test_hostile_names_and_articles_never_reach_the_terminal_as_controls(
-    hostile: Path, tmp_path: Path, run: list[Terminal]
+    hostile: Path, reader: Callable[[Path], Session]
 ) -> None:
-    terminal = start(run, [str(hostile)], tmp_path)
+    session = reader(hostile)
     # The newest article is highlighted first; its body comes a moment after the list.
-    wait_for(terminal, "Zanzibar", "␛]0;EVILTITLE␇", "␛]0;EVILPROV␇")
-    press(terminal, b"j", "Quokka")
-    press(terminal, b"j", "Wombat", "␛]0;EVILCODE␇")
-    # The skipped files: the first is highlighted on opening, then each in turn.
-    shown = sorted(SKIPPED_FILES.values())
-    press(terminal, b"!", f"{len(shown)} files skipped", shown[0])
-    for name in shown[1:]:
-        press(terminal, b"\x1b[B", name)
-    # Back on the list, the article behind the dialog is drawn again.
-    press(terminal, b"\x1b", "Wombat")
-    assert terminal.quit() == 0
-    stream = terminal.screen
+    session.wait(*SHOWN_WITH_ALPHA)
+    session.press(b"j", *SHOWN_WITH_BETA)
+    session.press(b"j", *SHOWN_WITH_GAMMA)
+    # The skipped files: the first is highlighted on opening, then each in turn, its name then
+    # shown twice: in the list and in full below it.
+    names = sorted(SKIPPED_FILES.values())
+    session.press(b"!", DIALOG_TITLE, twice=names[0])
+    for name in names[1:]:
+        session.press(b"\x1b[B", twice=name)
+    session.press(b"\x1b", "Wombat", gone=DIALOG_TITLE)
+    session.press(b"g", *SHOWN_WITH_ALPHA, *SHOWN_WITH_ALPHA_LATER)
+    assert session.terminal.quit() == 0
+    stream = session.terminal.screen
 
     assert b"Traceback" not in stream
-    missing = [text for text in SHOWN_IN_THE_READER if text not in drawn(stream)]
-    assert not missing, f"not drawn as visible text: {missing}"
     assert_nothing_live(stream, "the reader")
 
 
@@ -399,47 +455,40 @@ def test_check_prints_hostile_names_and_articles_as_text(
     assert b"Traceback" not in output
     assert_nothing_live(output, "check")
     assert b"\x1b" not in output  # check writes no escape sequences at all
-    text = output.decode("utf-8")
     expected = [DIRECTORY_SHOWN, "Top␛[5mic", "Raw␛[5mTopic", "\\u202eRevTopic", "␛]0;EVILPROV␇"]
     expected += SKIPPED_FILES.values()
-    if not json_output:
-        missing = [shown for shown in expected if shown not in text]
-        assert not missing, f"not printed as visible text: {missing}"
-        return
-
-    report = json.loads(completed.stdout)
-
-    def strings(value: object) -> Iterator[str]:
-        if isinstance(value, str):
-            yield value
-        elif isinstance(value, dict):
-            for key, item in value.items():
-                yield key
-                yield from strings(item)
-        elif isinstance(value, list):
-            for item in value:
-                yield from strings(item)
-
-    # Escaped in JSON ("\u001b") would still be a live ESC for whatever prints the value.
-    unsafe = [value for value in strings(report) if _UNSAFE_TEXT.search(value)]
-    assert not unsafe, f"control characters in the JSON's values: {unsafe}"
-    assert sorted(item["path"] for item in report["skipped"]) == sorted(SKIPPED_FILES.values())
-    assert DIRECTORY_SHOWN in report["directory"]
-    missing = [shown for shown in expected if shown not in list(strings(report))]
-    missing = [shown for shown in missing if not any(shown in value for value in strings(report))]
-    assert not missing, f"not in the JSON as visible text: {missing}"
+    if json_output:
+        report = json.loads(completed.stdout)
+        values = list(strings(report))
+        # Escaped in JSON ("\u001b") a control is still live for whatever prints the value.
+        unsafe = [value for value in values if _UNSAFE_TEXT.search(value)]
+        assert not unsafe, f"control characters in the JSON's values: {unsafe}"
+        assert sorted(item["path"] for item in report["skipped"]) == sorted(SKIPPED_FILES.values())
+        printed = "\n".join(values)
+    else:
+        printed = output.decode("utf-8")
+    missing = [text for text in expected if text not in printed]
+    assert not missing, f"not printed as visible text: {missing}"
 
 
-# --- known holes: strict xfail, so a fix turns them into failures to be unmarked ---------------
+def strings(value: object) -> Iterator[str]:
+    """Every text in a JSON value, keys included."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield key
+            yield from strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from strings(item)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=SequenceFromData,
-    reason="bug: in a body that is all ASCII, Markdown turns &#x202e; into a live bidi override",
-)
+# --- holes found by this file, fixed since: an entity and a clicked link -----------------------
+
+
 def test_a_bidi_override_written_as_an_entity_in_an_ascii_body_is_shown_not_obeyed(
-    tmp_path: Path, run: list[Terminal]
+    tmp_path: Path, reader: Callable[[Path], Session]
 ) -> None:
     directory = tmp_path / "seed"
     directory.mkdir()
@@ -449,23 +498,15 @@ def test_a_bidi_override_written_as_an_entity_in_an_ascii_body_is_shown_not_obey
         "---\ntitle: Entities\nprovider: Plain\ntopics: [World]\n---\n"
         "Numbat RLO&#x202e;rlo LRI&#x2066;lri PDI&#x2069;pdi end\n",
     )
-    terminal = start(run, [str(directory)], tmp_path)
-    wait_for(terminal, "Numbat", "end")
-    assert terminal.quit() == 0
-    assert b"Traceback" not in terminal.screen
-    assert_nothing_live(terminal.screen, "an entity in an ASCII body")
+    session = reader(directory)
+    session.wait("Numbat", "RLO\\u202erlo")  # the override spelled out, as the README promises
+    assert session.terminal.quit() == 0
+    assert b"Traceback" not in session.terminal.screen
+    assert_nothing_live(session.terminal.screen, "an entity in an ASCII body")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=SequenceFromData,
-    reason=(
-        "bug: a clicked body link is unquoted by Textual (%1B -> ESC) and tui/screens/links.py "
-        "quotes it in the 'Link refused' notice without visible()"
-    ),
-)
 def test_a_clicked_body_link_with_an_encoded_escape_is_quoted_as_text(
-    tmp_path: Path, run: list[Terminal]
+    tmp_path: Path, reader: Callable[[Path], Session]
 ) -> None:
     directory = tmp_path / "seed"
     directory.mkdir()
@@ -475,16 +516,12 @@ def test_a_clicked_body_link_with_an_encoded_escape_is_quoted_as_text(
         "---\ntitle: A link\nprovider: Plain\ntopics: [World]\noriginalUrl: https://a.example/1\n---\n"
         "[CLICKME](ftp://evil.example/%1B]52;c;Q0xJQ0tFRA==%1B%5C) and more\n",
     )
-    terminal = start(run, [str(directory)], tmp_path)
-    wait_for(terminal, "CLICKME")
-    # Where the link was drawn: the last cursor move before it, plus the cells between.
-    stream = terminal.screen.decode("utf-8", errors="replace")
-    at = stream.rindex("CLICKME")
-    move = list(re.finditer(r"\x1b\[(\d+);(\d+)H", stream[:at]))[-1]
-    row = int(move.group(1))
-    column = int(move.group(2)) + len(_SEQUENCE.sub("", stream[move.end() : at])) + 2
-    # A left click (press and release) as an xterm reports it in SGR mouse mode.
-    press(terminal, f"\x1b[<0;{column};{row}M\x1b[<0;{column};{row}m".encode(), "Link refused")
-    assert terminal.quit() == 0
-    assert b"Traceback" not in terminal.screen
-    assert_nothing_live(terminal.screen, "a clicked link")
+    session = reader(directory)
+    rows = session.wait("CLICKME").splitlines()
+    row, column = next((row, line.index("CLICKME")) for row, line in enumerate(rows) if "CLICKME" in line)
+    # A left click (press and release) on the link, as an xterm reports it in SGR mouse mode.
+    click = f"<0;{column + 3};{row + 1}"
+    session.press(f"\x1b[{click}M\x1b[{click}m".encode(), "Link refused")
+    assert session.terminal.quit() == 0
+    assert b"Traceback" not in session.terminal.screen
+    assert_nothing_live(session.terminal.screen, "a clicked link")

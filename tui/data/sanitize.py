@@ -85,8 +85,24 @@ def _show_lone_c1(match: re.Match[str]) -> str:
     return match.group() if lone is None else _C1_VISIBLE[ord(lone)]
 
 
+# A character reference (`&#x202e;`, `&#27;`) is text until something decodes it: the
+# Markdown view and the mojibake fixer both do. One that would decode to a control
+# character is spelled out now, as the character itself would be.
+_REFERENCE = re.compile(r"&#(?:[xX]([0-9a-fA-F]{1,8})|([0-9]{1,10}));?")
+
+
+def _show_reference(match: re.Match[str]) -> str:
+    hexadecimal, decimal = match.groups()
+    code = int(hexadecimal, 16) if hexadecimal else int(decimal)
+    if code in _VISIBLE_TABLE:
+        return _VISIBLE_TABLE[code]
+    return match.group()
+
+
 def repair(text: str) -> str:
     """Undo mojibake; ASCII text cannot hold any, so it skips the fixer."""
+    if "&#" in text:
+        text = _REFERENCE.sub(_show_reference, text)
     if text.isascii():
         return text
     return ftfy.fix_text(_C1_OR_MOJIBAKE.sub(_show_lone_c1, text), config=_FTFY_CONFIG)

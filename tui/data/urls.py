@@ -4,11 +4,19 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+from tui.data.sanitize import is_safe_line
+
 WEB_SCHEMES = frozenset({"http", "https"})
 
 
 def is_web_url(url: str) -> bool:
-    """True only for absolute http(s) URLs with a host: never javascript:, file:, data:…"""
+    """True only for absolute http(s) URLs with a host: never javascript:, file:, data:…
+
+    Nor one holding a control character or a space anywhere (a link decoded from
+    `%1B` carries a live escape), which no browser needs and no terminal should get.
+    """
+    if not is_safe_line(url) or any(char.isspace() for char in url.strip()):
+        return False
     try:
         parts = urlsplit(url.strip())
     except ValueError:
@@ -23,6 +31,8 @@ def web_url_problem(url: str) -> str:
         return "it is empty"
     if any(char.isspace() for char in text):
         return "it has spaces in it"
+    if not is_safe_line(text):
+        return "it holds control characters"
     try:
         parts = urlsplit(text)
     except ValueError:

@@ -6,6 +6,7 @@ from textual import on
 from textual.widgets import Markdown
 
 from tui.data.index import Selection
+from tui.data.sanitize import visible
 from tui.data.urls import is_web_url, web_url_problem
 from tui.screens.reader import ReaderScreen
 from tui.widgets.related_list import RelatedList
@@ -30,14 +31,15 @@ class LinksPart(ReaderScreen):
             self.notify("This item has no link to open.", severity="warning")
         elif not is_web_url(url):
             self.notify(
-                f"Not opening “{url[:200]}”: {web_url_problem(url)}; only http and https links are opened.",
+                f"Not opening “{visible(url[:200])}”: {web_url_problem(url)}; "
+                "only http and https links are opened.",
                 title="Link refused",
                 severity="warning",
                 markup=False,
             )
         else:
             self.app.open_url(url)
-            self.notify(url[:200], title="Opening in your browser", markup=False)
+            self.notify(visible(url[:200]), title="Opening in your browser", markup=False)
             return True
         return False
 
