@@ -22,21 +22,16 @@ from pathlib import Path
 import pytest
 from conftest import ArticleWriter
 
+import tui.data.extras as extras_module
+import tui.data.front_matter as front_matter_module
 import tui.data.parse as parse_module
+from tui.data.extras import read_extras
+from tui.data.fields import MAX_RELATED
+from tui.data.front_matter import SkipFile, cut_top_level, decode, split_front_matter
 from tui.data.index import ArticleIndex, Selection
 from tui.data.loader import load_directory, read_article_extras
 from tui.data.model import Article, ImageLink, Provider, RelatedItem
-from tui.data.parse import (
-    MAX_FILE_BYTES,
-    MAX_LEAN_BYTES,
-    MAX_RELATED,
-    SkipFile,
-    cut_top_level,
-    decode,
-    parse_article,
-    read_extras,
-    split_front_matter,
-)
+from tui.data.parse import MAX_FILE_BYTES, MAX_LEAN_BYTES, parse_article
 from tui.data.search import find, parse_query
 
 
@@ -125,6 +120,7 @@ def test_loading_still_leaves_the_related_items_unparsed(monkeypatch: pytest.Mon
         return real(text, *args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(parse_module, "_load_yaml", spy)
+    monkeypatch.setattr(extras_module, "_load_yaml", spy)
     article = parse_article(ANCHORED.encode(), "story.md")
     assert article.title == "Anchored" and article.related_size > 0
     assert parsed and not any("Uses the anchor" in text for text in parsed)
@@ -431,7 +427,7 @@ def test_the_byte_rules_cut_what_the_text_rules_cut() -> None:
                     for fm in fronts:
                         text = f"{bom}{opening}\n{fm}{closing}\n{body}"
                         data = text.encode()
-                        span = parse_module._block_span(data, "related")
+                        span = front_matter_module._block_span(data, "related")
                         front_text = split_front_matter(decode(data))[0]
                         lean, block = cut_top_level(front_text, "related")
                         if block is None:
@@ -448,7 +444,7 @@ def test_the_byte_rules_cut_what_the_text_rules_cut() -> None:
 def test_the_byte_rules_know_every_space_python_knows() -> None:
     spaces = {chr(code) for code in range(sys.maxunicode + 1) if chr(code).isspace()}
     assert max(spaces) <= "\u3000"  # the byte patterns list every space up to U+3000
-    pattern = re.compile(parse_module._SPACE + rb"+")
+    pattern = re.compile(front_matter_module._SPACE + rb"+")
     for space in spaces:
         assert pattern.fullmatch(space.encode()), hex(ord(space))
 

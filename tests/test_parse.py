@@ -14,9 +14,11 @@ import pytest
 from conftest import ArticleWriter, article_text
 
 from tui.data.dates import format_local
+from tui.data.fields import MAX_TOPICS
+from tui.data.front_matter import SkipFile
 from tui.data.loader import LoadResult, load_directory, read_article_extras
 from tui.data.model import Article, Provider
-from tui.data.parse import MAX_TOPICS, SkipFile, parse_article
+from tui.data.parse import parse_article
 
 NAME = "story.md"
 

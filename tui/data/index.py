@@ -369,9 +369,6 @@ class ArticleIndex:
         """The `providers` facet key of the article at `position`."""
         return self._provider_keys[self.articles[position].provider]
 
-    def topic_name(self, key: str) -> str:
-        return self._topic_names.get(key, key)
-
     def find_topic(self, name: str) -> str | None:
         """The key of a topic named `name` (any case, or a defined short name)."""
         return self._aliases.get(topic_key(name))

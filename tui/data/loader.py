@@ -16,11 +16,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tui.data.cache import ArticleCache, CacheDamaged, CachedFile, CacheUnavailable, FileResult
+from tui.data.extras import ArticleExtras, read_extras
 from tui.data.index import ArticleIndex
 from tui.data.metadata import load_metadata
 from tui.data.model import Article
 from tui.data.parallel import parse_files, read_bounded
-from tui.data.parse import MAX_FILE_BYTES, ArticleExtras, read_extras, too_large
+from tui.data.parse import MAX_FILE_BYTES, too_large
 from tui.data.records import BadRecord, Decoder
 from tui.data.sanitize import visible
 from tui.data.scan import FoundFile, iter_article_files

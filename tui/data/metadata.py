@@ -11,8 +11,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tui.data.front_matter import SkipFile, decode
 from tui.data.model import Provider
-from tui.data.parse import SkipFile, decode, read_yaml_mapping
+from tui.data.parse import read_yaml_mapping
 from tui.data.sanitize import clean_line
 from tui.data.scan import METADATA_FOLDER
 

@@ -44,7 +44,7 @@ class Article:
 
     `published` is a UTC POSIX timestamp so sorting never compares mixed
     naive and aware datetimes. The Markdown body and the `related` list are
-    not held here (they are most of a file's size); `parse.read_extras`
+    not held here (they are most of a file's size); `extras.read_extras`
     reads them when an article is shown.
     """
 
@@ -66,6 +66,8 @@ class Article:
     """The body's words, folded for searching (the body itself is read on demand)."""
     date_problem: str = ""
     """Why a `publishedDateTime` the file has is not used (it cannot be read, or is out of range)."""
+    link_problem: str = ""
+    """Why the article has no link although the file fills in `originalUrl` or `webUrl` (say, `42`)."""
 
     @property
     def url(self) -> str:

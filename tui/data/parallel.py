@@ -26,7 +26,8 @@ from dataclasses import dataclass
 from itertools import islice
 from typing import BinaryIO
 
-from tui.data.parse import MAX_FILE_BYTES, SkipFile, parse_article, too_large
+from tui.data.front_matter import SkipFile
+from tui.data.parse import MAX_FILE_BYTES, parse_article, too_large
 from tui.data.records import encode
 from tui.data.scan import FoundFile
 

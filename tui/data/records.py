@@ -26,9 +26,9 @@ from dataclasses import fields
 from pathlib import Path
 
 from tui.data.dates import in_range
+from tui.data.fields import MAX_IMAGES, MAX_TOPICS
 from tui.data.metadata import Metadata
 from tui.data.model import Article, ImageLink, Provider
-from tui.data.parse import MAX_IMAGES, MAX_TOPICS
 from tui.data.sanitize import is_safe_block, is_safe_line
 
 MAX_RECORD_BYTES = 4 * 1024 * 1024
@@ -159,10 +159,11 @@ for _field in _FIELDS:
 
 def _parsing_sources() -> bytes:
     """The code that decides what a file yields: a change to it makes every record stale."""
-    from tui.data import dates, folding, metadata, parse, sanitize
+    from tui.data import dates, folding, front_matter, metadata, parse, sanitize, urls
+    from tui.data import fields as field_readers  # not `fields`: dataclasses' is used above
 
     sources = b""
-    for module in (parse, sanitize, dates, folding, metadata):
+    for module in (parse, front_matter, field_readers, sanitize, urls, dates, folding, metadata):
         try:
             sources += Path(module.__file__ or "").read_bytes()
         except OSError:  # installed without sources: the field list still versions the layout

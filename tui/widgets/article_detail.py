@@ -16,15 +16,23 @@ from textual.timer import Timer
 from textual.widgets import Label, Markdown, Static
 
 from tui.data.dates import format_local
+from tui.data.extras import ArticleExtras
 from tui.data.loader import read_article_extras
 from tui.data.model import Article
-from tui.data.parse import ArticleExtras
 from tui.data.search import Prefix, match_spans
-from tui.data.urls import is_web_url
+from tui.data.urls import web_url_problem
 
 # Markdown is laid out on the UI thread: beyond this, the body is cut short.
 _MAX_BODY_CHARS = 60_000
 _SETTLE_SECONDS = 0.08
+
+
+def _link_text(article: Article) -> str:
+    """The link to show, with why newsdeck will not open it; else why there is none."""
+    if article.url:
+        problem = web_url_problem(article.url)
+        return f"{article.url}\n(newsdeck will not open it: {problem})" if problem else article.url
+    return article.link_problem or "This article has no link."
 
 
 class ArticleDetail(VerticalScroll, can_focus=True):
@@ -134,10 +142,7 @@ class ArticleDetail(VerticalScroll, can_focus=True):
         )
         self._set("#detail-images", images)
         self.query_one("#images-label").display = bool(images)
-        url = article.url
-        if url and not is_web_url(url):
-            url += "\n(not a web link: newsdeck will not open it)"
-        self._set("#detail-url", url or "This article has no link.")
+        self._set("#detail-url", _link_text(article))
         self.query_one("#url-label").display = True
         if self._pending is not None:
             self._pending.stop()
