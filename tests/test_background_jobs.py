@@ -84,3 +84,44 @@ async def test_quitting_does_not_wait_for_a_marks_file_held_by_another_newsdeck(
         assert store.recovery_file is None
     with sqlite3.connect(state_path()) as connection:
         assert connection.execute("SELECT id FROM marks WHERE read").fetchall() == [("https://a.example/2",)]
+
+
+async def test_a_failed_read_of_an_articles_file_says_so(
+    write_article: ArticleWriter, seed: Path, monkeypatch: pytest.MonkeyPatch, notices: list[str]
+) -> None:
+    import tui.widgets.article_detail as detail
+
+    def broken(root: Path, article: object) -> object:
+        raise OSError("the disk went away")
+
+    monkeypatch.setattr(detail, "read_article_extras", broken)
+    write_article("a.md", title="With a body", url="https://a.example/1", body="Some words.\n")
+    app = NewsDeckApp(seed)
+    async with app.run_test(size=(120, 30)) as pilot:
+        for _ in range(2000):
+            if any("Reading this article's file failed" in notice for notice in notices):
+                break
+            await pilot.pause()
+        assert any("Reading this article's file failed: the disk went away" in n for n in notices)
+
+
+async def test_o_on_an_article_whose_link_is_broken_says_what_is_wrong(
+    write_article: ArticleWriter, seed: Path, notices: list[str]
+) -> None:
+    write_article("a.md", content='---\ntitle: "Broken link"\noriginalUrl: "htp//broken link"\n---\n')
+    app = NewsDeckApp(seed)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await loaded(pilot)
+        await pilot.press("o")
+        assert notices[-1] == "originalUrl “htp//broken link” is not a web address: it has spaces in it"
+
+
+def test_a_web_link_wins_over_one_that_is_not() -> None:
+    from tui.data.model import Article
+
+    both = Article(path="a.md", title="T", original_url="javascript:alert(1)", web_url="https://w.example/1")
+    assert both.url == "https://w.example/1"
+    assert Article(path="a.md", title="T", original_url="https://o.example/1", web_url="https://w").url == (
+        "https://o.example/1"
+    )
+    assert Article(path="a.md", title="T", original_url="javascript:x").url == "javascript:x"

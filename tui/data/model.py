@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from tui.data.urls import is_web_url
+
 BLOCK_TEXT = {"text": "block"}
 """Field metadata: this text keeps its line breaks (every other text is one line)."""
 
@@ -71,7 +73,13 @@ class Article:
 
     @property
     def url(self) -> str:
-        """The link to open: the original article, else the aggregator's page."""
+        """The link to open: the original article, else the aggregator's page.
+
+        A web link wins over one that is not (a `javascript:` originalUrl beside a good
+        webUrl), so the article still opens.
+        """
+        if self.original_url and not is_web_url(self.original_url) and is_web_url(self.web_url):
+            return self.web_url
         return self.original_url or self.web_url
 
     @property

@@ -22,6 +22,9 @@ class LinksPart(ReaderScreen):
         if article is None:
             self.notify("No article is selected.", severity="warning")
             return
+        if not article.url and article.link_problem:
+            self.notify(article.link_problem, title="No link to open", severity="warning", markup=False)
+            return
         if self.open_link(article.url):
             self.mark_read(article)
 

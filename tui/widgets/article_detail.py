@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import ClassVar
 
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
@@ -14,11 +14,13 @@ from textual.content import Content
 from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import Label, Markdown, Static
+from textual.worker import Worker, WorkerState
 
 from tui.data.dates import format_local
 from tui.data.extras import ArticleExtras
 from tui.data.loader import read_article_extras
 from tui.data.model import Article
+from tui.data.sanitize import visible
 from tui.data.search import Prefix, match_spans
 from tui.data.urls import web_url_problem
 
@@ -151,6 +153,17 @@ class ArticleDetail(VerticalScroll, can_focus=True):
             # reader stops on it, rather than queueing a read for every row passed.
             root = self.root
             self._pending = self.set_timer(_SETTLE_SECONDS, lambda: self._load_extras(root, article))
+
+    @on(Worker.StateChanged)
+    def on_extras_worker_changed(self, event: Worker.StateChanged) -> None:
+        # Worker messages do not bubble: the screen's handler never hears of this one.
+        if event.state == WorkerState.ERROR:
+            self.notify(
+                f"Reading this article's file failed: {visible(event.worker.error)}",
+                title="newsdeck",
+                severity="error",
+                markup=False,
+            )
 
     @work(thread=True, exclusive=True, group="article-extras", exit_on_error=False)
     def _load_extras(self, root: Path, article: Article) -> None:
