@@ -68,12 +68,18 @@ async def test_under_90_columns_the_sidebar_hides_until_t(news: Path) -> None:
 
 
 def footer_keys(app: NewsDeckApp) -> dict[str, bool]:
-    """Footer keys by key, and whether each is drawn whole inside the window."""
-    width = app.screen.size.width
+    """Footer keys by key, and whether each is drawn whole: inside the window, clear of the palette key."""
+    keys = list(app.screen.query("FooterKey"))
+    edge = app.screen.size.width
+    for key in keys:
+        if key.has_class("-command-palette"):
+            edge = min(edge, key.region.x)
     shown = {}
-    for key in app.screen.query("FooterKey"):
+    for key in keys:
+        if key.has_class("-command-palette"):
+            continue
         region = key.region
-        shown[str(getattr(key, "key", ""))] = region.width > 0 and region.right <= width
+        shown[str(getattr(key, "key", ""))] = region.width > 0 and region.right <= edge
     return shown
 
 

@@ -339,6 +339,10 @@ class MainScreen(LoadingPart, MarkingPart, SearchPart, LinksPart):
         self.add_class("-topics-shown")  # on a small window the sidebar hides until asked for
         self.query_one(TopicSidebar).focus()
 
+    def on_resize(self, event: events.Resize) -> None:
+        # Under 80 columns the footer drops its padding so that q and ? stay in it.
+        self.query_one(Footer).compact = event.size.width < 80
+
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         if not isinstance(event.widget, TopicSidebar):
             self.remove_class("-topics-shown")
