@@ -88,7 +88,8 @@ async def test_q_and_help_stay_in_the_footer(news: Path, size: tuple[int, int]) 
     app = NewsDeckApp(news)
     async with app.run_test(size=size) as pilot:
         await loaded(pilot)
-        for keys in ((), ("t",), ("escape", "enter"), ("escape",)):
+        # The list; the sidebar; back to the list (enter on All articles); full-window; back.
+        for keys in ((), ("t",), ("enter",), ("enter",), ("escape",)):
             await pilot.press(*keys)
             await pilot.pause()
             footer = footer_keys(app)

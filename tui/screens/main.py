@@ -129,6 +129,7 @@ class MainScreen(LoadingPart, MarkingPart, SearchPart, LinksPart):
             "asterisk,f",
             "toggle_star",
             "Star",
+            show=False,
             tooltip="Star the article, or take the star away",
             id="newsdeck.star",
         ),
