@@ -853,7 +853,7 @@ def check_result(result: LoadResult, written: Written, query: str | None = None)
         assert_safe(article.provider.label, f"{where}: provider label")
         for topic in article.topics:
             assert_safe(topic, f"{where}: topic")
-        for text in (article.original_url, article.web_url, article.date_problem):
+        for text in (article.original_url, article.web_url, article.date_problem, article.link_problem):
             assert_safe(text, f"{where}: url or date problem")
         for image in article.images:
             assert_safe(image.url, f"{where}: image url")
