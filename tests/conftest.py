@@ -37,8 +37,10 @@ def _isolated_environment(
     # could pass mid-test. Only the test of that rule turns it back on.
     monkeypatch.setattr("tui.screens.marking.READ_AFTER_SECONDS", 3600.0)
     home = tmp_path_factory.mktemp("home")
-    for variable in ("XDG_CACHE_HOME", "XDG_DATA_HOME", "XDG_CONFIG_HOME"):
+    for variable in ("XDG_CACHE_HOME", "XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_DOCUMENTS_DIR"):
         monkeypatch.setenv(variable, str(home / variable.lower()))
+    # Recovery files fall back to the temporary folder: keep them in the test's own.
+    monkeypatch.setattr("tempfile.tempdir", str(home))
     yield
     time.tzset()
 

@@ -48,7 +48,7 @@ def test_check_takes_a_search_that_starts_with_minus(election: Path, spelling: l
 def test_check_text_report_takes_a_search_that_starts_with_minus(election: Path) -> None:
     completed = run_cli("check", str(election), "--search", "-trump")
     assert completed.returncode == 0, completed.stderr
-    assert "Search “-trump”: 2 matches" in completed.stdout
+    assert "Search for -trump: 2 matches" in completed.stdout
 
 
 def test_search_without_a_query_is_still_an_error(election: Path) -> None:

@@ -40,7 +40,7 @@ async def test_the_title_column_never_shrinks_as_the_window_grows(news: Path) ->
     app = NewsDeckApp(news)
     async with app.run_test(size=(60, 30)) as pilot:
         await loaded(pilot)
-        widths = sorted({*range(60, 251, 10), 89, 90, 91, 119, 120, 121, 194, 195, 196, 250})
+        widths = sorted({*range(60, 251, 10), 89, 90, 91, 109, 110, 111, 119, 120, 121, 194, 195, 196, 250})
         cells = [await title_cells(app, pilot, width) for width in widths]
         assert cells == sorted(cells), dict(zip(widths, cells, strict=True))
         assert cells[0] >= 30  # 60 columns
@@ -54,7 +54,7 @@ async def test_at_160_columns_a_typical_title_is_shown_whole(news: Path) -> None
         assert TITLE in screen.query_one(ArticleList).render_line(0).text
 
 
-async def test_under_90_columns_the_sidebar_hides_until_t(news: Path) -> None:
+async def test_under_110_columns_the_sidebar_hides_until_t(news: Path) -> None:
     app = NewsDeckApp(news)
     async with app.run_test(size=(60, 20)) as pilot:
         screen = await loaded(pilot)
@@ -88,8 +88,9 @@ async def test_q_and_help_stay_in_the_footer(news: Path, size: tuple[int, int]) 
     app = NewsDeckApp(news)
     async with app.run_test(size=size) as pilot:
         await loaded(pilot)
-        # The list; the sidebar; back to the list (enter on All articles); full-window; back.
-        for keys in ((), ("t",), ("enter",), ("enter",), ("escape",)):
+        # The list; the sidebar on All articles, a topic and a provider; back to the list
+        # (enter on All articles); full-window; back.
+        for keys in ((), ("t",), ("down", "down"), ("end",), ("home", "enter"), ("enter",), ("escape",)):
             await pilot.press(*keys)
             await pilot.pause()
             footer = footer_keys(app)
@@ -120,12 +121,12 @@ async def test_space_stays_in_the_sidebar_everywhere_and_the_footer_names_it(new
         assert sidebar.has_focus
         await pilot.press("down", "space")  # a topic
         assert sidebar.has_focus
-        descriptions = {str(getattr(k, "description", "")) for k in app.screen.query("FooterKey")}
-        assert "Toggle topic" in descriptions
+        assert sidebar.border_subtitle == "space: add or remove"
         await pilot.press("end")  # a provider
         await pilot.pause()
+        assert sidebar.border_subtitle == "space: choose or drop"
         descriptions = {str(getattr(k, "description", "")) for k in app.screen.query("FooterKey")}
-        assert "Toggle topic" not in descriptions and "Choose/drop provider" in descriptions
+        assert "Toggle topic" not in descriptions  # what space does is said under the sidebar
 
 
 def _luminance(color: object) -> float:

@@ -34,9 +34,9 @@ class NewsDeckApp(App[None]):
 
     CSS_PATH = stylesheet()
     TITLE = "newsdeck"
-    # Under 90 columns the sidebar hides until `t` shows it; from 195 the article sits beside
+    # Under 110 columns the sidebar hides until `t` shows it; from 195 the article sits beside
     # the list rather than under it (the list keeps the room a whole headline needs).
-    HORIZONTAL_BREAKPOINTS = [(0, "-tiny"), (90, "-narrow"), (195, "-wide")]
+    HORIZONTAL_BREAKPOINTS = [(0, "-tiny"), (110, "-narrow"), (195, "-wide")]
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit", tooltip="Quit", id="newsdeck.quit"),
         Binding("question_mark", "help", "Help", tooltip="This help", id="newsdeck.help"),

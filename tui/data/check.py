@@ -83,7 +83,7 @@ def format_report(report: dict[str, object]) -> str:
     search: dict[str, object] | None = report.get("search")  # type: ignore[assignment]
     if search is not None:
         matches: list[dict[str, object]] = search["matches"]  # type: ignore[assignment]
-        lines += ["", f"Search “{search['query']}”: {plural(len(matches), 'match', 'matches')}"]
+        lines += ["", f"Search for {search['query']}: {plural(len(matches), 'match', 'matches')}"]
         lines += [f"  problem: {problem}" for problem in search.get("problems", [])]  # type: ignore[attr-defined]
         lines += [f"  {match['published'] or 'undated':20}  {match['title']}" for match in matches]
     return "\n".join(lines)

@@ -359,8 +359,8 @@ class ArticleIndex:
         return self._search
 
     def provider_name(self, key: str) -> str:
-        """The sidebar's name for the provider facet `key`."""
-        return next((facet.name for facet in self.providers if facet.key == key), key)
+        """The sidebar's name for the provider facet `key` (each list row asks: a lookup, not a scan)."""
+        return self._provider_names.get(key, key)
 
     def topic_keys_at(self, position: int) -> tuple[str, ...]:
         return self._article_topics[position]

@@ -58,7 +58,7 @@ def read_export(text: str) -> object:
     try:
         return json.loads(text, parse_constant=_refuse_constant)
     except json.JSONDecodeError as error:
-        raise StateError(f"not JSON ({error.msg} at line {error.lineno})") from None
+        raise StateError(f"not JSON ({error.msg.removesuffix(' at')}, line {error.lineno})") from None
     except RecursionError:
         raise StateError("not a newsdeck state export (nested too deeply)") from None
     except ValueError as error:  # an integer of more digits than Python converts

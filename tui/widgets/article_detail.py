@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import partial
 from pathlib import Path
 from typing import ClassVar
 
-from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
@@ -14,13 +14,11 @@ from textual.content import Content
 from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import Label, Markdown, Static
-from textual.worker import Worker, WorkerState
 
 from tui.data.dates import format_local
 from tui.data.extras import ArticleExtras
 from tui.data.loader import read_article_extras
 from tui.data.model import Article
-from tui.data.sanitize import visible
 from tui.data.search import Prefix, match_spans
 from tui.data.urls import web_url_problem
 
@@ -154,19 +152,19 @@ class ArticleDetail(VerticalScroll, can_focus=True):
             root = self.root
             self._pending = self.set_timer(_SETTLE_SECONDS, lambda: self._load_extras(root, article))
 
-    @on(Worker.StateChanged)
-    def on_extras_worker_changed(self, event: Worker.StateChanged) -> None:
-        # Worker messages do not bubble: the screen's handler never hears of this one.
-        if event.state == WorkerState.ERROR:
-            self.notify(
-                f"Reading this article's file failed: {visible(event.worker.error)}",
-                title="newsdeck",
-                severity="error",
-                markup=False,
-            )
-
-    @work(thread=True, exclusive=True, group="article-extras", exit_on_error=False)
     def _load_extras(self, root: Path, article: Article) -> None:
+        # Run by the screen, so that its one Worker.StateChanged handler hears of a failure
+        # (worker messages do not bubble up from a widget).
+        self.screen.run_worker(
+            partial(self._read_extras, root, article),
+            thread=True,
+            exclusive=True,
+            group="article-extras",
+            exit_on_error=False,
+            description="Reading this article's file",
+        )
+
+    def _read_extras(self, root: Path, article: Article) -> None:
         if article is not self.article:
             return
         extras = read_article_extras(root, article)

@@ -17,7 +17,7 @@ from tui.data.view_spec import VisibleView
 from tui.widgets.row_layout import MAX_TITLE, headline_row, title_width
 from tui.widgets.virtual_list import VirtualList
 
-SIDEBAR_SHOWN_AT = 90
+SIDEBAR_SHOWN_AT = 110
 """Below this many columns the sidebar is hidden until `t` shows it (see `tui.app`)."""
 SIDEBAR_WIDTH = 28
 
@@ -66,7 +66,8 @@ class ArticleList(VirtualList):
         title there keeps it from getting shorter when the window grows past it.
         """
         if self.app.size.width < SIDEBAR_SHOWN_AT:
-            return title_width(SIDEBAR_SHOWN_AT - SIDEBAR_WIDTH - 2)
+            # The list there: the window less the sidebar, the list's two borders and its scrollbar.
+            return title_width(SIDEBAR_SHOWN_AT - SIDEBAR_WIDTH - 3)
         return MAX_TITLE
 
     @property
@@ -104,9 +105,11 @@ class ArticleList(VirtualList):
             flag = Text(symbols, self.part_style("article-list--flag"))
             if unread:
                 title_style = self.part_style("article-list--unread")
+        # The provider as the sidebar names it (spellings of one domain are one provider).
+        provider = view.index.provider_name(view.index.provider_key_at(view.articles.position_at(row)))
         line = headline_row(
             article.title,
-            article.provider.label,
+            provider,
             article.published,
             width,
             provider_style=self.part_style("article-list--provider"),

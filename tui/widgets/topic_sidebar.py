@@ -44,6 +44,7 @@ class TopicSidebar(VirtualList):
             "space",
             "toggle_topic",
             "Toggle topic",
+            show=False,
             tooltip="In the sidebar: add this topic to those shown, or take it away",
             id="newsdeck.sidebar.toggle-topic",
         ),
@@ -51,6 +52,7 @@ class TopicSidebar(VirtualList):
             "space",
             "toggle_provider",
             "Choose/drop provider",
+            show=False,
             tooltip="In the sidebar: show only this provider's articles, or all providers again",
             id="newsdeck.sidebar.toggle-provider",
         ),
@@ -128,9 +130,19 @@ class TopicSidebar(VirtualList):
     def watch_marks(self) -> None:
         self.refresh()
 
+    # What space does on the row under the cursor, under the sidebar: the footer keeps its room
+    # for q and ? on a small window.
+    _SPACE_HINTS = {
+        "topic": "space: add or remove",
+        "provider": "space: choose or drop",
+        "all": "space: show here",
+        "starred": "space: show here",
+    }
+
     def watch_cursor(self, old: int, new: int) -> None:
         super().watch_cursor(old, new)
-        self.refresh_bindings()  # the footer says what space does on this row
+        entry = self.entry
+        self.border_subtitle = self._SPACE_HINTS.get(entry.kind, "") if entry is not None else ""
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         kinds = {
