@@ -118,6 +118,16 @@ async def loaded(pilot: Pilot[None]) -> MainScreen:
     assert isinstance(screen, MainScreen)
     await screen.workers.wait_for_complete()
     await pilot.pause()
+    # The article shown reads its body and related items a moment after it is shown.
+    from tui.widgets.article_detail import ArticleDetail
+
+    detail = screen.query_one(ArticleDetail)
+    for _ in range(250):
+        if not detail.extras_pending:
+            break
+        await pilot.pause(0.02)
+    await screen.workers.wait_for_complete()
+    await pilot.pause()
     return screen
 
 

@@ -216,6 +216,8 @@ class ReaderScreen(Screen[None]):
         if group == "search-index":
             self.search_problem = "search is not available: preparing it failed"
             self.show()
+        elif group == "article-extras":
+            self.query_one(ArticleDetail).extras_failed()
         elif group == "state":
             self.marks_problem = "read marks could not be opened"
             self.update_status()

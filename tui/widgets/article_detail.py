@@ -74,6 +74,7 @@ class ArticleDetail(VerticalScroll, can_focus=True):
         self.highlight: list[str | Prefix] = []
         """Normalised search words to mark in the title and excerpt."""
         self._pending: Timer | None = None
+        self._awaiting: Article | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(id="detail-title", markup=False)
@@ -146,7 +147,9 @@ class ArticleDetail(VerticalScroll, can_focus=True):
         self.query_one("#url-label").display = True
         if self._pending is not None:
             self._pending.stop()
+        self._awaiting = None
         if (article.has_body or article.related_size) and self.root is not None:
+            self._awaiting = article
             # Holding j or down skims past articles: read a file only once the
             # reader stops on it, rather than queueing a read for every row passed.
             root = self.root
@@ -170,7 +173,18 @@ class ArticleDetail(VerticalScroll, can_focus=True):
         extras = read_article_extras(root, article)
         self.post_message(self.ExtrasLoaded(article, extras))
 
+    @property
+    def extras_pending(self) -> bool:
+        """Is the body and related list of the article shown still to be read from its file?"""
+        return self._awaiting is not None
+
+    def extras_failed(self) -> None:
+        """Reading them failed (the screen said so): nothing more is coming."""
+        self._awaiting = None
+
     def on_article_detail_extras_loaded(self, message: ExtrasLoaded) -> None:
+        if message.article is self._awaiting:
+            self._awaiting = None
         if message.article is not self.article or not message.extras.body:
             return
         body = message.extras.body
