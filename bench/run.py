@@ -2,6 +2,7 @@
 
     python bench/run.py                      # 1,000, 14,000 and 100,000 articles
     python bench/run.py --sizes 1000 14000   # a quicker run
+    python bench/run.py --peer               # side by side with newsboat (peer.py)
 
 Seed directories are generated once under --workdir (see generate.py) and
 reused. Every figure is measured in a fresh process. The files sit in the
@@ -281,12 +282,26 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=list(DEFAULT_SIZES))
     parser.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "newsdeck-bench")
     parser.add_argument("--search-only", action="store_true", help="only the search table")
+    parser.add_argument(
+        "--peer",
+        action="store_true",
+        help="only newsdeck side by side with newsboat, in tmux (see bench/peer.py)",
+    )
+    parser.add_argument(
+        "--repeats", type=int, default=3, help="repetitions of each --peer figure (at least 3)"
+    )
     parser.add_argument("--measure", nargs=2, metavar=("KIND", "DIR"), help=argparse.SUPPRESS)
     options = parser.parse_args()
     if options.measure:
         kind, directory = options.measure
         measure = {"load": measure_load, "app": measure_app, "search": measure_search}[kind]
         print(json.dumps(measure(directory)))
+        return
+    if options.peer:
+        sys.path.insert(0, str(REPO))
+        from bench.peer import run as run_peer
+
+        run_peer(options.sizes, options.workdir, _seed, repeats=options.repeats)
         return
     if options.search_only:
         print(_search_table([(size, _search(size, options.workdir)) for size in options.sizes]))
