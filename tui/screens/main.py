@@ -21,8 +21,9 @@ from tui.data.index import Selection
 from tui.data.model import Article
 from tui.data.sanitize import visible
 from tui.data.view_spec import ViewSpec
-from tui.screens.commands import JumpToArticle, JumpToProvider, JumpToTopic, NewsCommands
+from tui.screens.commands import NewsCommands
 from tui.screens.help import HelpScreen
+from tui.screens.jumps import JumpsPart
 from tui.screens.links import LinksPart
 from tui.screens.loading import LoadingPart
 from tui.screens.marking import MarkingPart
@@ -35,7 +36,7 @@ from tui.widgets.related_list import RelatedList
 from tui.widgets.topic_sidebar import TopicSidebar
 
 
-class MainScreen(LoadingPart, MarkingPart, SearchPart, LinksPart):
+class MainScreen(LoadingPart, MarkingPart, SearchPart, LinksPart, JumpsPart):
     """Owns what is shown (see `ReaderScreen`); the panes only display it."""
 
     # Escape is ours: it leaves the reading view and puts focus back on the list.
@@ -289,49 +290,6 @@ class MainScreen(LoadingPart, MarkingPart, SearchPart, LinksPart):
         self.choose(Selection(every=selection.every, starred=not selection.starred))
         if not event.stay:
             self.articles.focus()
-
-    def show_topic(self, topic: str | None) -> None:
-        """Show one topic (None: everything), whichever provider was chosen too."""
-        selection = self.spec.selection
-        if topic is None:
-            self.choose(Selection(every=selection.every))
-        else:
-            self.choose(Selection(frozenset({topic}), selection.every, selection.provider))
-
-    # The command palette -------------------------------------------------------------
-
-    @on(JumpToTopic)
-    def on_jump_to_topic(self, message: JumpToTopic) -> None:
-        self.pending_topic = None
-        self.minimize()
-        self.show_topic(message.key)
-        self.articles.focus()
-
-    @on(JumpToProvider)
-    def on_jump_to_provider(self, message: JumpToProvider) -> None:
-        self.pending_topic = None
-        self.minimize()
-        self.choose(Selection(provider=message.key, every=self.spec.selection.every))
-        self.articles.focus()
-
-    @on(JumpToArticle)
-    def on_jump_to_article(self, message: JumpToArticle) -> None:
-        self.minimize()
-        listing, index = self.listing, self.index
-        if listing is None or index is None:
-            return
-        position = index.position_of(message.article)
-        row = listing.view.articles.row_of(position) if position is not None else None
-        if row is not None:
-            self.articles.cursor = row
-        else:
-            self.pending_topic = None
-            self.clear_search_silently()
-            self.show(
-                ViewSpec(selection=Selection(every=self.spec.selection.every), sort=self.spec.sort),
-                message.article,
-            )
-        self.articles.focus()
 
     # Actions ---------------------------------------------------------------------------
 

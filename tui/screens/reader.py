@@ -211,6 +211,9 @@ class ReaderScreen(Screen[None]):
     def mark_read(self, article: Article) -> None:
         """Mark `article` read (opening it in the browser counts as reading)."""
 
+    def clear_search_silently(self) -> None:
+        """Forget the query without showing the list it gave (the searching part)."""
+
     def job_failed(self, group: str, message: str) -> None:
         """A background job ended in an error: tell the reader, and stop waiting for it."""
         if group == "search-index":

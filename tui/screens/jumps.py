@@ -1,0 +1,55 @@
+"""Going somewhere: a topic by its number or from the palette, a provider, an article by its title."""
+
+from __future__ import annotations
+
+from textual import on
+
+from tui.data.index import Selection
+from tui.data.view_spec import ViewSpec
+from tui.screens.commands import JumpToArticle, JumpToProvider, JumpToTopic
+from tui.screens.reader import ReaderScreen
+
+
+class JumpsPart(ReaderScreen):
+    """The palette's Jump messages, and showing one topic (the number keys use it too)."""
+
+    def show_topic(self, topic: str | None) -> None:
+        """Show one topic (None: everything), whichever provider was chosen too."""
+        selection = self.spec.selection
+        if topic is None:
+            self.choose(Selection(every=selection.every))
+        else:
+            self.choose(Selection(frozenset({topic}), selection.every, selection.provider))
+
+    @on(JumpToTopic)
+    def on_jump_to_topic(self, message: JumpToTopic) -> None:
+        self.pending_topic = None
+        self.minimize()
+        self.show_topic(message.key)
+        self.articles.focus()
+
+    @on(JumpToProvider)
+    def on_jump_to_provider(self, message: JumpToProvider) -> None:
+        self.pending_topic = None
+        self.minimize()
+        self.choose(Selection(provider=message.key, every=self.spec.selection.every))
+        self.articles.focus()
+
+    @on(JumpToArticle)
+    def on_jump_to_article(self, message: JumpToArticle) -> None:
+        self.minimize()
+        listing, index = self.listing, self.index
+        if listing is None or index is None:
+            return
+        position = index.position_of(message.article)
+        row = listing.view.articles.row_of(position) if position is not None else None
+        if row is not None:
+            self.articles.cursor = row
+        else:
+            self.pending_topic = None
+            self.clear_search_silently()
+            self.show(
+                ViewSpec(selection=Selection(every=self.spec.selection.every), sort=self.spec.sort),
+                message.article,
+            )
+        self.articles.focus()
