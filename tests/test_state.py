@@ -104,19 +104,22 @@ WRITER = textwrap.dedent(
     store = StateStore(Path(sys.argv[1]))
     prefix, count = sys.argv[2], int(sys.argv[3])
     for number in range(count):
+        # The parent paces the marks, as a reader pressing m would: a line on standard input
+        # for each (at its end, as fast as they come).
+        sys.stdin.readline()
         store.set(f"https://{prefix}.example/{number}", read=True, starred=number % 2 == 0)
         # Progress for the parent: this mark is now held, and when.
         print(number, time.time(), flush=True)
-        time.sleep(float(sys.argv[4]))
     store.close()
     """
 )
 
 
-def _writer(state_file: Path, prefix: str, count: int, pause: float) -> subprocess.Popen[str]:
+def _writer(state_file: Path, prefix: str, count: int, *, paced: bool = False) -> subprocess.Popen[str]:
     return subprocess.Popen(
-        [sys.executable, "-c", WRITER, str(state_file), prefix, str(count), str(pause)],
+        [sys.executable, "-c", WRITER, str(state_file), prefix, str(count)],
         cwd=REPO,
+        stdin=subprocess.PIPE if paced else subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         text=True,
     )
@@ -124,7 +127,7 @@ def _writer(state_file: Path, prefix: str, count: int, pause: float) -> subproce
 
 def test_two_processes_writing_at_once_lose_nothing(state_file: Path) -> None:
     StateStore(state_file).close()
-    writers = [_writer(state_file, "left", 400, 0.001), _writer(state_file, "right", 400, 0.001)]
+    writers = [_writer(state_file, "left", 400), _writer(state_file, "right", 400)]
     for writer in writers:
         writer.communicate(timeout=60)
         assert writer.returncode == 0
@@ -137,15 +140,15 @@ def test_two_processes_writing_at_once_lose_nothing(state_file: Path) -> None:
 
 @pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="kill -9 is a POSIX signal")
 def test_kill_9_loses_at_most_the_last_second(state_file: Path) -> None:
-    writer = _writer(state_file, "k", 100_000, 0.002)
-    assert writer.stdout is not None
+    writer = _writer(state_file, "k", 100_000, paced=True)
+    assert writer.stdin is not None and writer.stdout is not None
     held: list[tuple[int, float]] = []
     started = time.time()
-    for line in writer.stdout:
-        number, when = line.split()
+    while time.time() - started <= 2.5:  # marks made over a few seconds, one at a time
+        writer.stdin.write("\n")
+        writer.stdin.flush()
+        number, when = writer.stdout.readline().split()
         held.append((int(number), float(when)))
-        if time.time() - started > 2.5:
-            break
     killed_at = time.time()
     writer.send_signal(signal.SIGKILL)
     writer.wait(timeout=10)
