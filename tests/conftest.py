@@ -152,3 +152,11 @@ def status(screen: MainScreen) -> str:
     from textual.widgets import Static
 
     return str(screen.query_one("#status", Static).content)
+
+
+def forget_saved_index(seed: Path, cache_dir: Path) -> None:
+    """Delete the directory's saved index, so the next load goes the per-file cache's way."""
+    from tui.data.cache import cache_path_for
+    from tui.data.snapshot import snapshot_path
+
+    snapshot_path(cache_path_for(seed, cache_dir)).unlink()

@@ -6,7 +6,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from conftest import ArticleWriter
+from conftest import ArticleWriter, forget_saved_index
 
 import tui.data.parallel as parallel
 from tui.data.cache import ENV_CACHE_DIR, cache_path_for
@@ -92,6 +92,7 @@ def test_a_corrupt_cache_is_rebuilt_with_a_notice(
     load_directory(seed)
     cache_file = cache_path_for(seed, cache_dir)
     cache_file.write_bytes(b"this is not a database" * 100)
+    forget_saved_index(seed, cache_dir)
     result = load_directory(seed)
     assert titles(result) == ["Alpha", "Beta", "Gamma"]
     assert any("damaged" in notice and "rebuilt" in notice for notice in result.notices)
@@ -107,6 +108,7 @@ def test_a_cache_of_another_version_is_replaced_quietly(
     load_directory(seed)
     with sqlite3.connect(cache_path_for(seed, cache_dir)) as connection:
         connection.execute("PRAGMA user_version = 1")
+    forget_saved_index(seed, cache_dir)
     parses.clear()
     result = load_directory(seed)
     assert len(parses) == 4
@@ -211,7 +213,7 @@ def test_partial_results_arrive_while_loading(
     monkeypatch.setattr("tui.data.loader._Schedule.FIRST_AFTER_SECONDS", 0.0)
     monkeypatch.setattr("tui.data.loader._Schedule.MIN_GAP_SECONDS", 0.0)
     snapshots: list[LoadResult] = []
-    final = load_directory(seed, on_snapshot=snapshots.append)
+    final = load_directory(seed, on_partial=snapshots.append)
     assert snapshots, "no partial result before the end"
     assert all(not snapshot.complete for snapshot in snapshots)
     counts = [len(snapshot.index) for snapshot in snapshots]
@@ -226,6 +228,7 @@ def test_a_cache_row_this_version_cannot_read_is_parsed_again(
     load_directory(seed)
     with sqlite3.connect(cache_path_for(seed, cache_dir)) as connection:
         connection.execute("UPDATE files SET payload = x'00ff00' WHERE path = CAST('a.md' AS BLOB)")
+    forget_saved_index(seed, cache_dir)
     parses.clear()
     result = load_directory(seed)
     assert parses == ["a.md"]

@@ -11,7 +11,7 @@ import tracemalloc
 from pathlib import Path
 
 import pytest
-from conftest import ArticleWriter
+from conftest import ArticleWriter, forget_saved_index
 
 from tui.data.cache import ENV_CACHE_DIR, cache_path_for
 from tui.data.loader import LoadResult, load_directory
@@ -48,8 +48,10 @@ def cached_seed(write_article: ArticleWriter, seed: Path, cache_dir: Path) -> Pa
 
 
 def damage(seed: Path, cache_dir: Path, sql: str, *parameters: object) -> None:
+    """Change a cache row; without the saved index, which would stand in for the cache."""
     with sqlite3.connect(cache_path_for(seed, cache_dir)) as connection:
         connection.execute(sql, parameters)
+    forget_saved_index(seed, cache_dir)
 
 
 # Records ---------------------------------------------------------------------------
@@ -181,6 +183,7 @@ def test_damaged_pages_rebuild_the_cache(write_article: ArticleWriter, seed: Pat
     for page in range(4096, len(data), 4096):
         data[page : page + 64] = b"\xa5" * 64
     path.write_bytes(bytes(data))
+    forget_saved_index(seed, cache_dir)
     result = load_directory(seed)
     assert len(result.index) == 300
     assert any("rebuilt" in notice or "without the article cache" in notice for notice in result.notices)

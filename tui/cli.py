@@ -117,7 +117,9 @@ def run_check(arguments: Sequence[str]) -> int:
 
     options = _check_parser().parse_args(_search_value_attached(arguments))
     try:
-        result = load_directory(options.directory, use_cache=not options.no_cache)
+        result = load_directory(
+            options.directory, use_cache=not options.no_cache, summary_only=options.search is None
+        )
     except LoadError as error:
         return _error(str(error))
     for notice in result.notices:

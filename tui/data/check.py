@@ -44,10 +44,10 @@ def build_report(result: LoadResult, search: str | None = None) -> dict[str, obj
 
 
 def _base_report(result: LoadResult) -> dict[str, object]:
-    index = result.index
+    index = result.summary
     return {
         "directory": visible(result.root),
-        "articles": len(index),
+        "articles": index.size,
         "duplicates": result.duplicates,
         "topics": [{"name": facet.name, "count": facet.count} for facet in index.topics],
         "providers": [{"name": facet.name, "count": facet.count} for facet in index.providers],

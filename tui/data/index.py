@@ -2,8 +2,8 @@
 
 Filtering never scans: each topic keeps the sorted positions of its
 articles, so switching topic costs the same at 100 or 100,000 articles.
-The word index that searching reads (`WordIndex`) lives here too; what a
-query means is `search`'s business, which this module never imports.
+The word index that searching reads (`WordIndex`) hangs off the index; what
+a query means is `search`'s business, which this module never imports.
 """
 
 from __future__ import annotations
@@ -11,13 +11,13 @@ from __future__ import annotations
 from array import array
 from bisect import bisect_left
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import overload
 
-from tui.data.folding import WORD, normalize
 from tui.data.metadata import Metadata, provider_facets
 from tui.data.model import Article
+from tui.data.word_index import WordIndex
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +27,15 @@ class Facet:
     key: str
     name: str
     count: int
+
+
+@dataclass(frozen=True, slots=True)
+class IndexSummary:
+    """How many articles, and the sidebar's facets: all that `check` reports."""
+
+    size: int
+    topics: tuple[Facet, ...]
+    providers: tuple[Facet, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,91 +125,49 @@ def _ranked(counts: dict[str, int], names: dict[str, str]) -> tuple[Facet, ...]:
     return tuple(sorted(facets, key=lambda facet: (-facet.count, facet.name.casefold(), facet.key)))
 
 
-class WordIndex:
-    """Word -> sorted positions (in ArticleIndex order) of the articles holding it.
-
-    What a query means, and how these positions combine, is `search`'s business.
-    """
-
-    def __init__(
-        self, articles: Sequence[Article], topic_names: Iterable[Sequence[str]], provider_names: Iterable[str]
-    ) -> None:
-        postings: dict[str, array[int]] = {}
-        self._texts: list[str] = []
-        for position, (article, topics, provider_name) in enumerate(
-            zip(articles, topic_names, provider_names, strict=True)
-        ):
-            provider = article.provider
-            # The sidebar's name finds the provider too when it differs ("ABC News" for ABCNews).
-            named = (provider.name, provider.domain) + (
-                (provider_name,) if provider_name != provider.name else ()
-            )
-            found = WORD.findall(
-                normalize(" \n ".join((article.title, article.excerpt, *named, " ".join(topics))))
-            )
-            # One separator-joined, normalised text per article, kept for phrases; the
-            # body's is already held by the article (`body_words`), so it is not copied.
-            self._texts.append(" ".join(found))
-            for word in set(found).union(article.body_words.split()):
-                entries = postings.get(word)
-                if entries is None:
-                    entries = postings[word] = array("I")
-                entries.append(position)
-        self._articles = articles
-        self._postings = postings
-        self.vocabulary = sorted(postings)
-        self.size = len(self._texts)
-
-    def positions(self, word: str) -> array[int]:
-        return self._postings.get(word, array("I"))
-
-    def prefix_positions(self, prefix: str, limit: int) -> set[int]:
-        """Articles holding a word that starts with `prefix`, over at most `limit` such words."""
-        start = bisect_left(self.vocabulary, prefix)
-        found: set[int] = set()
-        for word in self.vocabulary[start : start + limit]:
-            if not word.startswith(prefix):
-                break
-            found.update(self._postings[word])
-        return found
-
-    def has_phrase(self, position: int, phrase: list[str]) -> bool:
-        wanted = f" {' '.join(phrase)} "
-        body = self._articles[position].body_words
-        return wanted in f" {self._texts[position]} " or (bool(body) and wanted in f" {body} ")
-
-
 class ArticleIndex:
     """Articles sorted newest first (undated last), with topic and provider facets."""
 
-    def __init__(self, articles: Iterable[Article], metadata: Metadata | None = None) -> None:
+    def __init__(
+        self, articles: Iterable[Article], metadata: Metadata | None = None, *, presorted: bool = False
+    ) -> None:
+        """`presorted`: the articles come in index order already (from a saved index)."""
         metadata = metadata or Metadata()
-        self.articles: tuple[Article, ...] = tuple(sorted(articles, key=_sort_key))
+        self.articles: tuple[Article, ...] = tuple(articles if presorted else sorted(articles, key=_sort_key))
         self._position = {article.path: position for position, article in enumerate(self.articles)}
 
         aliases = {alias: topic_key(name) for alias, name in metadata.topic_names.items()}
-        # Articles repeat a few hundred topic spellings; resolve each spelling once.
+        # Articles repeat a few thousand lists of topics: each list is resolved once.
         resolved: dict[str, str] = {}
-        spellings: dict[tuple[str, str], int] = {}
+        keys_of: dict[tuple[str, ...], tuple[str, ...]] = {}
+        uses: dict[tuple[str, ...], int] = {}
         self._article_topics: list[tuple[str, ...]] = []
         # Positions as 4-byte arrays: a list would spend 36 bytes per entry.
         self._topic_positions: dict[str, array[int]] = {}
-        shared_keys: dict[tuple[str, ...], tuple[str, ...]] = {}
         for position, article in enumerate(self.articles):
-            keys: dict[str, None] = {}
-            for name in article.topics:
-                key = resolved.get(name)
-                if key is None:
-                    key = resolved[name] = aliases.get(topic_key(name), topic_key(name))
-                keys[key] = None
-                spellings[key, name] = spellings.get((key, name), 0) + 1
+            names = article.topics
+            keys = keys_of.get(names)
+            if keys is None:
+                found: dict[str, None] = {}
+                for name in names:
+                    key = resolved.get(name)
+                    if key is None:
+                        key = resolved[name] = aliases.get(topic_key(name), topic_key(name))
+                    found[key] = None
+                keys = keys_of[names] = tuple(found)
+                uses[names] = 0
+            uses[names] += 1
             for key in keys:
                 positions = self._topic_positions.get(key)
                 if positions is None:
                     positions = self._topic_positions[key] = array("I")
                 positions.append(position)
-            article_keys = tuple(keys)
-            self._article_topics.append(shared_keys.setdefault(article_keys, article_keys))
+            self._article_topics.append(keys)
+        spellings: dict[tuple[str, str], int] = {}
+        for names, count in uses.items():
+            for name in names:
+                spelling = (resolved[name], name)
+                spellings[spelling] = spellings.get(spelling, 0) + count
 
         # The most used spelling names a topic; ties go to the alphabetically
         # first, so the name shown does not depend on file order.
@@ -224,6 +191,8 @@ class ArticleIndex:
         self.providers = _ranked(dict(provider_counts), self._provider_names)
 
         self._search: WordIndex | None = None
+        self.word_source: Callable[[ArticleIndex], WordIndex] | None = None
+        """Where a saved copy of the word index is read (and a new one kept), if anywhere."""
         self._provider_words: dict[str, set[str]] | None = None
         """Each name and domain of a provider (any case) -> its facet keys, for `provider:`."""
         self._facet_positions: dict[str, array[int]] | None = None
@@ -237,6 +206,10 @@ class ArticleIndex:
 
     def __len__(self) -> int:
         return len(self.articles)
+
+    @property
+    def summary(self) -> IndexSummary:
+        return IndexSummary(len(self.articles), self.topics, self.providers)
 
     def view(self, topic: str | None = None) -> ArticleView:
         """All articles, or those of the topic with key `topic`."""
@@ -348,15 +321,18 @@ class ArticleIndex:
         return self._search is not None
 
     def search_index(self) -> WordIndex:
-        """The word index for searching, built on first use (seconds at 100,000 articles)."""
+        """The word index for searching, read or built on first use (seconds at 100,000 articles)."""
         if self._search is None:
             self.positions_of_provider("")  # built alongside: provider: filters are then instant
-            self._search = WordIndex(
-                self.articles,
-                (self.topics_of(article) for article in self.articles),
-                (self._provider_names[self._provider_keys[article.provider]] for article in self.articles),
-            )
+            self._search = self.word_source(self) if self.word_source is not None else self.build_word_index()
         return self._search
+
+    def build_word_index(self) -> WordIndex:
+        return WordIndex.build(
+            self.articles,
+            (self.topics_of(article) for article in self.articles),
+            (self._provider_names[self._provider_keys[article.provider]] for article in self.articles),
+        )
 
     def provider_name(self, key: str) -> str:
         """The sidebar's name for the provider facet `key` (each list row asks: a lookup, not a scan)."""

@@ -3,8 +3,10 @@
 The app (in a worker thread) and `newsdeck check` both call
 `load_directory`, so they always agree on what a directory holds. Unchanged
 files come from the cache; the rest are parsed on every core. While that
-goes on, `on_snapshot` receives partial results so the list can show the
-first articles long before the last file is read.
+goes on, `on_partial` receives partial results so the list can show the
+first articles long before the last file is read. A warm start reads the
+saved index instead (`warm`): `on_saved` receives it, whole, at once, and
+the directory is then checked for changes before the final result.
 """
 
 from __future__ import annotations
@@ -12,19 +14,29 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 
-from tui.data.cache import ArticleCache, CacheDamaged, CachedFile, CacheUnavailable, FileResult
+from tui.data.cache import (
+    ArticleCache,
+    CacheDamaged,
+    CachedFile,
+    CacheUnavailable,
+    FileResult,
+    cache_path_for,
+)
 from tui.data.extras import ArticleExtras, read_extras
-from tui.data.index import ArticleIndex
-from tui.data.metadata import load_metadata
+from tui.data.index import ArticleIndex, IndexSummary
+from tui.data.metadata import load_metadata, metadata_stamp
 from tui.data.model import Article
 from tui.data.parallel import parse_files, read_bounded
 from tui.data.parse import MAX_FILE_BYTES, too_large
 from tui.data.records import BadRecord, Decoder
 from tui.data.sanitize import visible
 from tui.data.scan import FoundFile, iter_article_files
+from tui.data.snapshot import BadSnapshot, snapshot_path
+from tui.data.warm import FileTally, SavedLoad, index_of, keep_words, open_saved, save_snapshot
 
 Progress = Callable[[int, int], None]
 """Called with (files done, files in all) as loading goes on; 0 in all while still counting."""
@@ -45,7 +57,8 @@ class SkippedFile:
 @dataclass(slots=True)
 class LoadResult:
     root: Path
-    index: ArticleIndex
+    index_source: ArticleIndex | Callable[[], ArticleIndex]
+    """The index, or how to build it when first asked (`check` may need only the summary)."""
     skipped: list[SkippedFile] = field(default_factory=list)
     duplicates: int = 0
     seconds: float = 0.0
@@ -54,9 +67,22 @@ class LoadResult:
     from_cache: int = 0
     notices: list[str] = field(default_factory=list)
     """Things the user should know that are not about one file (the cache)."""
+    checking: bool = False
+    """From the saved index, shown while the directory is checked for changes."""
+    summary_source: IndexSummary | None = None
+
+    @property
+    def index(self) -> ArticleIndex:
+        if not isinstance(self.index_source, ArticleIndex):
+            self.index_source = self.index_source()
+        return self.index_source
+
+    @property
+    def summary(self) -> IndexSummary:
+        return self.summary_source or self.index.summary
 
 
-Snapshot = Callable[[LoadResult], None]
+Partial = Callable[[LoadResult], None]
 _SAVE_EVERY = 5000
 
 
@@ -99,7 +125,7 @@ def merge_duplicates(articles: list[Article]) -> tuple[list[Article], int]:
 class _Schedule:
     """When to hand out a partial result: soon at first, then as the count grows.
 
-    Each snapshot re-indexes everything read so far, so after the first (which
+    Each partial result re-indexes everything read so far, so after the first (which
     is what makes the window useful within a second) they come at most every
     MIN_GAP seconds and then only once the count grew by GROWTH, or after
     MAX_GAP seconds of loading whatever the growth.
@@ -171,19 +197,83 @@ def load_directory(
     cancelled: Callable[[], bool] = lambda: False,
     use_cache: bool = True,
     workers: int | None = None,
-    on_snapshot: Snapshot | None = None,
+    on_partial: Partial | None = None,
+    on_saved: Partial | None = None,
+    summary_only: bool = False,
 ) -> LoadResult:
-    """Read every article below `root`; files that are not articles are reported."""
+    """Read every article below `root`; files that are not articles are reported.
+
+    With the cache, a saved index that still matches the directory is the
+    result (`on_saved` sees it before the directory is checked); otherwise the
+    files are read, unchanged ones from the cache, and a new index is saved.
+    With `summary_only` (`check` without a search), articles in a saved index
+    that still holds are not even decoded unless the index is asked for.
+    """
     started = time.perf_counter()
     root_path = Path(root).expanduser()
     check_directory(root_path)
-    skipped: list[SkippedFile] = []
     notices: list[str] = []
+    saved_at = snapshot_path(cache_path_for(root_path)) if use_cache else None
+    saved = open_saved(saved_at, notices) if saved_at is not None else None
+    if saved is not None:
+        snapshot = saved.snapshot
+        index: ArticleIndex | Callable[[], ArticleIndex] = partial(_saved_index, saved)
+        if not summary_only:
+            try:
+                index = index_of(snapshot)
+                keep_words(index, saved.path, snapshot.identity)
+            except BadSnapshot:
+                notices.append("The saved index was damaged; the articles were read from the cache instead.")
+                saved = None
+    if saved is not None:
+        shown = LoadResult(
+            root=root_path,
+            index_source=index,
+            summary_source=snapshot.summary,
+            skipped=[SkippedFile(path, reason) for path, reason in snapshot.skipped],
+            duplicates=snapshot.duplicates,
+            seconds=time.perf_counter() - started,
+            from_cache=len(snapshot.files.paths),
+            checking=True,
+        )
+        if on_saved is not None:
+            on_saved(shown)
+        if saved.still_current(root_path, cancelled):
+            return replace(shown, checking=False, seconds=time.perf_counter() - started)
+        # The saved result stays on screen until the new one is whole.
+        on_partial = None
+    return _load_files(
+        root_path,
+        started,
+        notices,
+        progress=progress,
+        cancelled=cancelled,
+        use_cache=use_cache,
+        workers=workers,
+        on_partial=on_partial,
+        saved_at=saved_at,
+    )
+
+
+def _load_files(
+    root_path: Path,
+    started: float,
+    notices: list[str],
+    *,
+    progress: Progress | None,
+    cancelled: Callable[[], bool],
+    use_cache: bool,
+    workers: int | None,
+    on_partial: Partial | None,
+    saved_at: Path | None,
+) -> LoadResult:
+    skipped: list[SkippedFile] = []
 
     def skip(path: str, reason: str) -> None:
         # The one place skipped files are recorded: names and reasons are made safe to show here.
         skipped.append(SkippedFile(visible(path), visible(reason)))
 
+    stamp = metadata_stamp(root_path)
     metadata = load_metadata(root_path)
     for path, reason in metadata.problems:
         skip(path, reason)
@@ -199,12 +289,17 @@ def load_directory(
     counts = {"done": 0, "from_cache": 0}
     scanning = True
     schedule = _Schedule()
+    tally = FileTally([], {}, [])
+
+    def scan_skip(path: str, reason: str) -> None:
+        tally.scan_problems.append((visible(path), visible(reason)))
+        skip(path, reason)
 
     def result(complete: bool) -> LoadResult:
         unique, duplicates = merge_duplicates(articles)
         return LoadResult(
             root=root_path,
-            index=ArticleIndex(unique, metadata),
+            index_source=ArticleIndex(unique, metadata),
             skipped=sorted(skipped, key=lambda item: item.path),
             duplicates=duplicates,
             seconds=time.perf_counter() - started,
@@ -218,8 +313,8 @@ def load_directory(
         if progress is not None:
             progress(counts["done"], 0 if scanning else seen)
         finishing = not scanning and counts["done"] >= seen
-        if on_snapshot is not None and not finishing and schedule.due(len(articles)):
-            on_snapshot(result(complete=False))
+        if on_partial is not None and not finishing and schedule.due(len(articles)):
+            on_partial(result(complete=False))
 
     def take_from_cache(found: FoundFile) -> bool:
         hit = cached.pop(found.relative, None)
@@ -227,18 +322,20 @@ def load_directory(
             return False
         if hit.payload is None:
             skip(found.relative, hit.skip_reason or "skipped")
-            return True
-        try:
-            articles.append(decoder.decode(found.relative, hit.payload))
-        except BadRecord:  # a row that is not as written: parse the file instead
-            return False
+        else:
+            try:
+                articles.append(decoder.decode(found.relative, hit.payload))
+            except BadRecord:  # a row that is not as written: parse the file instead
+                return False
+        tally.stamps[found.relative] = (hit.size, hit.mtime_ns)
         return True
 
     def misses() -> Iterator[FoundFile]:
         """Files to parse; unchanged ones are taken from the cache on the way."""
         nonlocal scanning, seen
-        for found in iter_article_files(root_path, skip, cancelled):
+        for found in iter_article_files(root_path, scan_skip, cancelled):
             seen += 1
+            tally.order.append(found.relative)
             if not take_from_cache(found):
                 yield found
                 continue
@@ -267,6 +364,7 @@ def load_directory(
     for chunk in parse_files(misses(), workers=workers, cancelled=cancelled):
         for parsed in chunk:
             found = parsed.found
+            tally.stamps[found.relative] = (parsed.size, parsed.mtime_ns)
             if parsed.payload is None:
                 reason = visible(parsed.skip_reason or "skipped")
                 fresh.append(FileResult(found.relative, parsed.size, parsed.mtime_ns, None, reason))
@@ -277,6 +375,7 @@ def load_directory(
                 articles.append(decoder.decode(found.relative, parsed.payload))
             except BadRecord as error:  # parsing and reading back disagree: a bug of ours, not the file's
                 skip(found.relative, f"could not be read back after parsing ({error})")
+                tally.stamps[found.relative] = (-1, -1)
         counts["done"] += len(chunk)
         if len(fresh) >= _SAVE_EVERY:
             # Saved as it goes, so quitting half-way through a first load keeps what was read.
@@ -287,14 +386,36 @@ def load_directory(
         if cache is not None:
             cache.close()
         # Nobody will look at this result: do not spend seconds indexing it.
-        return LoadResult(root=root_path, index=ArticleIndex(()), complete=False)
+        return LoadResult(root=root_path, index_source=ArticleIndex(()), complete=False)
     scanning = False
     if progress is not None:
         progress(counts["done"], seen)
     save(final=True)
-    if cache is not None:
-        cache.close()
-    return result(complete=True)
+    if cache is None or saved_at is None:
+        return result(complete=True)
+    cache.close()
+    final = result(complete=True)
+    problem = save_snapshot(
+        saved_at,
+        final.index,
+        tally,
+        skipped=[(item.path, item.reason) for item in final.skipped],
+        duplicates=final.duplicates,
+        metadata=metadata,
+        metadata_stamp=stamp,
+    )
+    if problem is not None:
+        final.notices.append(problem)
+    return final
+
+
+def _saved_index(saved: SavedLoad) -> ArticleIndex:
+    try:
+        index = index_of(saved.snapshot)
+    except BadSnapshot:
+        raise LoadError("the saved index is damaged: run newsdeck again to read the articles") from None
+    keep_words(index, saved.path, saved.snapshot.identity)
+    return index
 
 
 def read_article_extras(root: Path, article: Article) -> ArticleExtras:

@@ -146,3 +146,24 @@ def provider_facets(
         names[key] = next(iter(known + spelled), by_use[0] if by_use else members[0].label)
         keys.update(dict.fromkeys(members, key))
     return keys, names
+
+
+def metadata_stamp(root: Path) -> list[list[object]]:
+    """Which definition files `load_metadata` would read, with their sizes and times: cheap to compare."""
+    folder = find_metadata_folder(root)
+    if folder is None:
+        return []
+    stamp: list[list[object]] = [[str(folder)]]
+    for pattern in ("topics/*.y*ml", "organizations/*.md"):
+        try:
+            paths = sorted(folder.glob(pattern))
+        except OSError:
+            continue
+        for path in paths:
+            try:
+                info = path.stat()
+            except OSError as error:
+                stamp.append([path.name, str(error)])
+                continue
+            stamp.append([str(path.relative_to(folder)), info.st_size, info.st_mtime_ns])
+    return stamp

@@ -31,10 +31,29 @@ def iter_article_files(
     followed, but a folder or file reached twice (a link loop, or two links to
     one place) is visited once. Folders that cannot be read go to `on_skip`.
     """
+    for path, relative, size, mtime_ns in _walk(root, on_skip, cancelled):
+        yield FoundFile(path, relative, size, mtime_ns)
+
+
+def file_stamps(
+    root: str | os.PathLike[str],
+    on_skip: Callable[[str, str], None],
+    cancelled: Callable[[], bool] = lambda: False,
+) -> list[tuple[str, int, int]]:
+    """(relative path, size, modification time) of the files `iter_article_files` finds, in its order."""
+    return [(relative, size, mtime_ns) for _, relative, size, mtime_ns in _walk(root, on_skip, cancelled)]
+
+
+def _walk(
+    root: str | os.PathLike[str], on_skip: Callable[[str, str], None], cancelled: Callable[[], bool]
+) -> Iterator[tuple[str, str, int, int]]:
+    # Checking a warm start against the folder walks 100,000 files before anything
+    # else can be said: this loop is kept to what the rules above need.
     top = os.fspath(root)
     top_stat = os.stat(top)
     seen_dirs = {(top_stat.st_dev, top_stat.st_ino)}
     seen_files: set[tuple[int, int]] = set()
+    suffixes = ARTICLE_SUFFIXES
     # (absolute folder, its path relative to the root with a trailing "/")
     stack = [(top, "")]
     while stack:
@@ -43,7 +62,7 @@ def iter_article_files(
         folder, prefix = stack.pop()
         try:
             with os.scandir(folder) as listing:
-                entries = sorted(listing, key=lambda entry: entry.name)
+                entries = sorted(listing, key=_name)
         except OSError as error:
             on_skip(prefix or "./", f"folder could not be read: {error.strerror or error}")
             continue
@@ -51,27 +70,33 @@ def iter_article_files(
         for number, entry in enumerate(entries):
             if number % 512 == 511 and cancelled():
                 return
-            if entry.name.startswith("."):
+            name = entry.name
+            if name[0] == ".":
                 continue
-            suffix = os.path.splitext(entry.name)[1].lower()
+            dot = name.rfind(".")
+            is_article = dot > 0 and name[dot:].lower() in suffixes
             try:
                 is_dir = entry.is_dir()
-                info = entry.stat() if is_dir or suffix in ARTICLE_SUFFIXES else None
+                if not (is_dir or is_article):
+                    continue
+                info = entry.stat()
             except OSError as error:
-                if suffix in ARTICLE_SUFFIXES:
-                    on_skip(prefix + entry.name, f"could not be read: {error.strerror or error}")
-                continue
-            if info is None:
+                if is_article:
+                    on_skip(prefix + name, f"could not be read: {error.strerror or error}")
                 continue
             identity = (info.st_dev, info.st_ino)
             if is_dir:
-                if folder == top and entry.name == METADATA_FOLDER:
+                if folder == top and name == METADATA_FOLDER:
                     continue
                 if identity not in seen_dirs:
                     seen_dirs.add(identity)
-                    subfolders.append((entry.path, f"{prefix}{entry.name}/"))
-            elif entry.is_file() and identity not in seen_files:
+                    subfolders.append((entry.path, f"{prefix}{name}/"))
+            elif identity not in seen_files and entry.is_file():
                 seen_files.add(identity)
-                yield FoundFile(entry.path, prefix + entry.name, info.st_size, info.st_mtime_ns)
+                yield entry.path, prefix + name, info.st_size, info.st_mtime_ns
         # Reversed so the stack pops folders in name order.
         stack.extend(reversed(subfolders))
+
+
+def _name(entry: os.DirEntry[str]) -> str:
+    return entry.name

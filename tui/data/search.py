@@ -27,9 +27,10 @@ from datetime import datetime
 
 from tui.data.folding import WORD as _WORD
 from tui.data.folding import normalize, words
-from tui.data.index import ArticleIndex, ArticleView, Selection, WordIndex
+from tui.data.index import ArticleIndex, ArticleView, Selection
 from tui.data.model import Article
 from tui.data.sanitize import visible
+from tui.data.word_index import WordIndex
 
 _FIELDS = ("topic", "provider", "after", "before")
 # Below three letters a prefix matches a large part of the vocabulary: slow to

@@ -45,12 +45,16 @@ def empty_message(spec: ViewSpec) -> str:
     return "No articles in this directory."
 
 
-def loading_text(progress: tuple[int, int] | None) -> str:
-    """ "Loading… 1,024 of 14,000 files"; while folders are still walked the total is unknown (0)."""
+def loading_text(progress: tuple[int, int] | None, checking: bool = False) -> str:
+    """ "Loading… 1,024 of 14,000 files"; while folders are still walked the total is unknown (0).
+
+    While a saved index is shown and the folder is checked for changes, that is what it says.
+    """
+    doing = "Checking for changes…" if checking else "Loading…"
     if progress is None:
-        return ""
+        return doing if checking else ""
     done, total = progress
-    return f"Loading… {done:,} of {plural(total, 'file')}" if total else f"Loading… {plural(done, 'file')}"
+    return f"{doing} {done:,} of {plural(total, 'file')}" if total else f"{doing} {plural(done, 'file')}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,11 +67,13 @@ class StatusFacts:
     duplicates: int = 0
     skipped: int = 0
     marks_problem: bool = False
+    checking: bool = False
+    """The list comes from the saved index and the folder is being checked for changes."""
 
 
 def status_line(shown: VisibleView | None, facts: StatusFacts) -> str:
     """The line under the panes: what is shown, in which order, and what went wrong."""
-    loading = loading_text(facts.progress)
+    loading = loading_text(facts.progress, facts.checking)
     if shown is None:
         return loading or "Loading…"
     spec, index = shown.spec, shown.index

@@ -30,7 +30,7 @@ class LoadProgress(Message):
         return isinstance(message, LoadProgress)
 
 
-class LoadSnapshot(Message):
+class LoadPartial(Message):
     """Articles read so far, while loading goes on."""
 
     def __init__(self, result: LoadResult) -> None:
@@ -38,7 +38,15 @@ class LoadSnapshot(Message):
         self.result = result
 
     def can_replace(self, message: Message) -> bool:
-        return isinstance(message, LoadSnapshot)
+        return isinstance(message, LoadPartial)
+
+
+class LoadSaved(Message):
+    """Every article, from the saved index, while the directory is checked for changes."""
+
+    def __init__(self, result: LoadResult) -> None:
+        super().__init__()
+        self.result = result
 
 
 class LoadingPart(ReaderScreen):
@@ -56,8 +64,11 @@ class LoadingPart(ReaderScreen):
         def progress(done: int, total: int) -> None:
             self.post_message(LoadProgress(done, total))
 
-        def snapshot(partial: LoadResult) -> None:
-            self.post_message(LoadSnapshot(partial))
+        def partial(result: LoadResult) -> None:
+            self.post_message(LoadPartial(result))
+
+        def saved(result: LoadResult) -> None:
+            self.post_message(LoadSaved(result))
 
         try:
             return load_directory(
@@ -65,7 +76,8 @@ class LoadingPart(ReaderScreen):
                 progress=progress,
                 cancelled=lambda: worker.is_cancelled,
                 use_cache=self.use_cache and self.directory is not None,
-                on_snapshot=snapshot,
+                on_partial=partial,
+                on_saved=saved,
             )
         except LoadError as error:
             return f"Cannot open {error}"
@@ -75,9 +87,13 @@ class LoadingPart(ReaderScreen):
         self.query_one(ProgressBar).update(total=message.total or None, progress=message.done)
         self.progress = (message.done, message.total)
 
-    def on_load_snapshot(self, message: LoadSnapshot) -> None:
+    def on_load_partial(self, message: LoadPartial) -> None:
         if self.result is None or not self.result.complete:
             self.apply(message.result)
+
+    def on_load_saved(self, message: LoadSaved) -> None:
+        if self.result is None or not self.result.complete:
+            self.loaded(message.result)
 
     def load_finished(self, outcome: object) -> None:
         if isinstance(outcome, LoadResult):
@@ -103,10 +119,18 @@ class LoadingPart(ReaderScreen):
     def loaded(self, result: LoadResult) -> None:
         self.progress = None
         self.add_class("-loaded")
+        previous = self.result
+        if previous is not None and previous.index is result.index:
+            # The saved index was still true: only the status line changes.
+            self.result = result
+            self.update_status()
+            return
         self.apply(result)
         # Ready before the reader presses /: seconds of work at 100,000 articles.
         self.prepare_search(result.index)
-        if result.skipped:
+        if previous is not None and previous.complete:
+            self.announce_changes(previous, result)
+        elif result.skipped:
             self.notify(
                 f"{plural(len(result.skipped), 'file')} skipped: press ! to see which and why.",
                 title="Some files are not articles",
@@ -117,7 +141,7 @@ class LoadingPart(ReaderScreen):
             self.notify(notice, title="Article cache", severity="warning", markup=False, timeout=8)
 
     def apply(self, result: LoadResult) -> None:
-        """Show `result` (a snapshot or the final one), keeping the reader's place."""
+        """Show `result` (partial, saved or final), keeping the reader's place."""
         first = self.result is None
         self.result = result
         self.attach_marks()
@@ -141,3 +165,20 @@ class LoadingPart(ReaderScreen):
             self.show(spec)
         else:
             self.show(spec, self.articles.current, keep_place=True)
+
+    def announce_changes(self, before: LoadResult, after: LoadResult) -> None:
+        """The directory changed since the saved index was made: say how."""
+        old = {article.path for article in before.index.articles}
+        new = {article.path for article in after.index.articles}
+        parts = []
+        if added := len(new - old):
+            parts.append(f"{plural(added, 'new article')}")
+        if gone := len(old - new):
+            parts.append(f"{plural(gone, 'article')} gone")
+        if len(after.skipped) != len(before.skipped):
+            parts.append(f"{plural(len(after.skipped), 'file')} skipped (press !)")
+        self.notify(
+            ", ".join(parts) or "changed files were read again",
+            title="The folder changed since last time",
+            markup=False,
+        )

@@ -100,10 +100,11 @@ class ReaderScreen(Screen[None]):
         elif shown.needs_search_index:
             self.prepare_search(index)
         row = 0
-        if article is not None and not (keep_place and not self.reader_engaged):
+        steady = keep_place and self.reader_engaged
+        if article is not None and (steady or not keep_place):
             row = self.row_in(shown, article)
         self.spec = spec
-        self.listing = Listing(shown, row, empty_message(spec))
+        self.listing = Listing(shown, row, empty_message(spec), steady=steady)
 
     def watch_listing(self, listing: Listing | None) -> None:
         if listing is None:
@@ -152,6 +153,7 @@ class ReaderScreen(Screen[None]):
             duplicates=result.duplicates if result else 0,
             skipped=len(result.skipped) if result else 0,
             marks_problem=self.marks_problem is not None,
+            checking=result.checking if result else False,
         )
         # One fixed-size line: no layout pass, which would repaint every pane's
         # scrollbars on each of the hundred progress updates of a large load.

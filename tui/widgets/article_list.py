@@ -29,6 +29,8 @@ class Listing:
     view: VisibleView
     row: int = 0
     empty_message: str = ""
+    steady: bool = False
+    """Keep the cursor's row where it is on screen (articles arrived or went above it)."""
 
 
 class ArticleList(VirtualList):
@@ -53,7 +55,7 @@ class ArticleList(VirtualList):
         if listing is None:
             return
         self.empty_message = listing.empty_message
-        self.reset(len(listing.view.articles), listing.row)
+        self.reset(len(listing.view.articles), listing.row, steady=listing.steady)
 
     def watch_marks(self) -> None:
         self.refresh()

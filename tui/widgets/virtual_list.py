@@ -92,11 +92,19 @@ class VirtualList(ScrollView, can_focus=True):
     def row_count(self) -> int:
         return self._row_count
 
-    def reset(self, row_count: int, cursor: int = 0) -> None:
-        """New rows: move the cursor to `cursor` and announce it."""
+    def reset(self, row_count: int, cursor: int = 0, *, steady: bool = False) -> None:
+        """New rows: move the cursor to `cursor` and announce it.
+
+        `steady` scrolls with the cursor, so its row stays on the same line of
+        the screen when rows were added or removed above it.
+        """
+        line_on_screen = self.cursor - round(self.scroll_offset.y)
         self._row_count = row_count
         self.virtual_size = Size(0, row_count)
-        self.cursor = max(0, min(cursor, row_count - 1))
+        cursor = max(0, min(cursor, row_count - 1))
+        if steady and row_count:
+            self.scroll_to(y=max(0, cursor - line_on_screen), animate=False, immediate=True)
+        self.cursor = cursor
         self.refresh()
 
     def set_empty_message(self, message: str) -> None:

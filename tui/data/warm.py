@@ -1,0 +1,139 @@
+"""A warm start from the saved index (`snapshot`), and the check that it still holds.
+
+`open_saved` reads the directory's snapshot, if there is a usable one, into
+a complete `LoadResult` marked `checking`: everything is listed at once.
+`SavedLoad.still_current` then looks at the directory (the `_data` files and
+a stat of every article file, no reading) and says whether that result is
+still the truth; when it is not, the loader reads the directory the per-file
+way (unchanged files from the cache) and saves a new snapshot.
+"""
+
+from __future__ import annotations
+
+import gc
+from array import array
+from collections.abc import Callable
+from contextlib import suppress
+from dataclasses import dataclass, replace
+from functools import partial
+from pathlib import Path
+
+from tui.data.index import ArticleIndex
+from tui.data.metadata import Metadata, metadata_stamp
+from tui.data.model import Article
+from tui.data.sanitize import visible
+from tui.data.scan import file_stamps
+from tui.data.snapshot import BadSnapshot, FileList, Snapshot, read_snapshot, write_snapshot
+from tui.data.word_index import BadWords, WordIndex, words_path
+
+
+@dataclass(slots=True)
+class SavedLoad:
+    snapshot: Snapshot
+    path: Path
+
+    def still_current(self, root: Path, cancelled: Callable[[], bool]) -> bool:
+        """Does the directory hold exactly the files, sizes and times the snapshot was made from?"""
+        if metadata_stamp(root) != self.snapshot.metadata_stamp:
+            return False
+        problems: list[tuple[str, str]] = []
+
+        def problem(path: str, reason: str) -> None:
+            problems.append((visible(path), visible(reason)))
+
+        found = file_stamps(root, problem, cancelled)
+        return not cancelled() and self.snapshot.files.matches(found, problems)
+
+
+def open_saved(path: Path, notices: list[str]) -> SavedLoad | None:
+    """The snapshot at `path`, or None (with a notice when it was damaged rather than absent or old)."""
+    try:
+        snapshot = read_snapshot(path)
+    except FileNotFoundError:
+        return None
+    except OSError as error:
+        reason = visible(error.strerror or error)
+        notices.append(f"The saved index could not be read ({reason}); articles read from the cache.")
+        return None
+    except BadSnapshot as error:
+        if str(error) != "another version":
+            notices.append("The saved index was damaged; the articles were read from the cache instead.")
+        return None
+    return SavedLoad(snapshot, path)
+
+
+def index_of(snapshot: Snapshot) -> ArticleIndex:
+    """The index of the snapshot's articles; BadSnapshot if they are not as written."""
+    collecting = gc.isenabled()
+    # Hundreds of thousands of objects are made here, none of them garbage: the
+    # collector would walk them over and over (a third of the time) for nothing.
+    gc.disable()
+    try:
+        return ArticleIndex(snapshot.load_articles(), snapshot.metadata, presorted=True)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+@dataclass(slots=True)
+class FileTally:
+    """What loading saw of each file, for the next snapshot: scan order, and size and time as read."""
+
+    order: list[str]
+    stamps: dict[str, tuple[int, int]]
+    scan_problems: list[tuple[str, str]]
+
+    def file_list(self) -> FileList:
+        sizes: array[int] = array("q")
+        mtimes: array[int] = array("q")
+        for path in self.order:
+            size, mtime = self.stamps.get(path, (-1, -1))
+            sizes.append(size)
+            mtimes.append(mtime)
+        return FileList(list(self.order), sizes, mtimes, list(self.scan_problems))
+
+
+def save_snapshot(
+    path: Path,
+    index: ArticleIndex,
+    tally: FileTally,
+    *,
+    skipped: list[tuple[str, str]],
+    duplicates: int,
+    metadata: Metadata,
+    metadata_stamp: list[list[object]],
+) -> str | None:
+    """Write the snapshot of a complete load; a notice if that failed (the next start reads the cache)."""
+    articles: list[Article] = list(index.articles)
+    problems = metadata.problems
+    snapshot = Snapshot(
+        articles=articles,
+        summary=index.summary,
+        files=tally.file_list(),
+        skipped=skipped,
+        duplicates=duplicates,
+        # Problems name definition files as found; shown as the skipped list shows them.
+        metadata=replace(metadata, problems=[(visible(name), visible(why)) for name, why in problems]),
+        metadata_stamp=metadata_stamp,
+    )
+    try:
+        identity = write_snapshot(path, snapshot)
+    except OSError as error:
+        return f"The saved index could not be written ({visible(error.strerror or error)})."
+    keep_words(index, path, identity)
+    return None
+
+
+def keep_words(index: ArticleIndex, snapshot_file: Path, identity: int) -> None:
+    """Let `index` read its word index saved beside its snapshot, or save the one it builds."""
+    index.word_source = partial(_saved_words, words_path(snapshot_file), identity)
+
+
+def _saved_words(path: Path, identity: int, index: ArticleIndex) -> WordIndex:
+    with suppress(OSError, BadWords):
+        return WordIndex.read(path, identity, index.articles)
+    words = index.build_word_index()
+    # Not saved, searching still works: the next start builds it again.
+    with suppress(OSError):
+        words.write(path, identity)
+    return words

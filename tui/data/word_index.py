@@ -1,0 +1,203 @@
+"""The word index searching reads, and its copy on disk.
+
+Word -> sorted positions (in `ArticleIndex` order) of the articles holding
+it, kept flat: the sorted vocabulary, one array of every word's positions
+end to end and where each word's run starts. That costs a few bytes per
+entry rather than an object per word, and it is written to disk and read
+back as it is, so a warm start can search at once instead of spending
+seconds building it again. What a query means is `search`'s business.
+
+The copy on disk belongs to one saved index (`snapshot`): it names that
+index's checksum, carries its own, and is checked before use (sorted
+vocabulary, runs in order, positions in range); anything else is ignored
+and the index is built afresh.
+"""
+
+from __future__ import annotations
+
+import os
+import struct
+import zlib
+from array import array
+from bisect import bisect_left
+from collections.abc import Iterable, Sequence
+from contextlib import suppress
+from itertools import pairwise
+from pathlib import Path
+
+from tui.data.folding import WORD, normalize
+from tui.data.model import Article
+
+_MAGIC = b"newsdeck-words\x00\x01"
+_HEADER = struct.Struct("<IIQ")  # the saved index it belongs to, checksum of the payload, payload length
+_LENGTH = struct.Struct("<Q")
+_SEP = "\x00"
+
+
+class BadWords(Exception):
+    """Not a word index for this saved index, or damaged."""
+
+
+class WordIndex:
+    """Which articles hold which word, and each article's words in order (for phrases)."""
+
+    def __init__(
+        self,
+        articles: Sequence[Article],
+        vocabulary: list[str],
+        starts: array[int],
+        positions: array[int],
+        texts: str,
+        text_starts: array[int],
+    ) -> None:
+        self._articles = articles
+        self.vocabulary = vocabulary
+        self._starts = starts
+        self._positions = positions
+        self._texts = texts
+        """Every article's title, excerpt, provider and topic words, normalised, end to end."""
+        self._text_starts = text_starts
+        self.size = len(text_starts) - 1
+
+    @classmethod
+    def build(
+        cls, articles: Sequence[Article], topic_names: Iterable[Sequence[str]], provider_names: Iterable[str]
+    ) -> WordIndex:
+        postings: dict[str, array[int]] = {}
+        texts: list[str] = []
+        for position, (article, topics, provider_name) in enumerate(
+            zip(articles, topic_names, provider_names, strict=True)
+        ):
+            provider = article.provider
+            # The sidebar's name finds the provider too when it differs ("ABC News" for ABCNews).
+            named = (provider.name, provider.domain) + (
+                (provider_name,) if provider_name != provider.name else ()
+            )
+            found = WORD.findall(
+                normalize(" \n ".join((article.title, article.excerpt, *named, " ".join(topics))))
+            )
+            # The body's words are already held by the article (`body_words`): not copied here.
+            texts.append(" ".join(found))
+            for word in set(found).union(article.body_words.split()):
+                entries = postings.get(word)
+                if entries is None:
+                    entries = postings[word] = array("I")
+                entries.append(position)
+        vocabulary = sorted(postings)
+        starts: array[int] = array("Q", [0])
+        flat: array[int] = array("I")
+        for word in vocabulary:
+            flat.extend(postings.pop(word))
+            starts.append(len(flat))
+        text_starts: array[int] = array("Q", [0])
+        for text in texts:
+            text_starts.append(text_starts[-1] + len(text) + 1)
+        return cls(articles, vocabulary, starts, flat, _SEP.join(texts) + _SEP, text_starts)
+
+    def positions(self, word: str) -> array[int]:
+        at = bisect_left(self.vocabulary, word)
+        if at < len(self.vocabulary) and self.vocabulary[at] == word:
+            return self._positions[self._starts[at] : self._starts[at + 1]]
+        return array("I")
+
+    def prefix_positions(self, prefix: str, limit: int) -> set[int]:
+        """Articles holding a word that starts with `prefix`, over at most `limit` such words."""
+        first = bisect_left(self.vocabulary, prefix)
+        last = first
+        end = min(len(self.vocabulary), first + limit)
+        while last < end and self.vocabulary[last].startswith(prefix):
+            last += 1
+        return set(self._positions[self._starts[first] : self._starts[last]])
+
+    def has_phrase(self, position: int, phrase: list[str]) -> bool:
+        wanted = f" {' '.join(phrase)} "
+        text = self._texts[self._text_starts[position] : self._text_starts[position + 1] - 1]
+        body = self._articles[position].body_words
+        return wanted in f" {text} " or (bool(body) and wanted in f" {body} ")
+
+    # On disk ---------------------------------------------------------------------------
+
+    def write(self, path: Path, belongs_to: int) -> None:
+        """Save next to the saved index `belongs_to` (its identity), atomically. Raises OSError."""
+        sections = [
+            _SEP.join(self.vocabulary).encode(),
+            self._starts.tobytes(),
+            self._positions.tobytes(),
+            self._texts.encode(),
+            self._text_starts.tobytes(),
+        ]
+        payload = b"".join(_LENGTH.pack(len(section)) + section for section in sections)
+        temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        try:
+            with open(temporary, "wb") as handle:
+                handle.write(_MAGIC + _HEADER.pack(belongs_to, zlib.crc32(payload), len(payload)))
+                handle.write(payload)
+            os.replace(temporary, path)
+        finally:
+            with suppress(OSError):
+                temporary.unlink()
+
+    @classmethod
+    def read(cls, path: Path, belongs_to: int, articles: Sequence[Article]) -> WordIndex:
+        """The word index saved for `belongs_to`; BadWords unless whole and consistent. Raises OSError."""
+        with open(path, "rb") as handle:
+            head = handle.read(len(_MAGIC) + _HEADER.size)
+            if len(head) != len(_MAGIC) + _HEADER.size or not head.startswith(_MAGIC):
+                raise BadWords("not a word index")
+            owner, checksum, length = _HEADER.unpack_from(head, len(_MAGIC))
+            if owner != belongs_to:
+                raise BadWords("of another saved index")
+            payload = handle.read(length + 1)
+        if len(payload) != length or zlib.crc32(payload) != checksum:
+            raise BadWords("damaged")
+        sections = _sections(memoryview(payload), 5)
+        try:
+            vocabulary = str(sections[0], "utf-8").split(_SEP) if sections[0] else []
+            texts = str(sections[3], "utf-8")
+        except UnicodeDecodeError:
+            raise BadWords("text") from None
+        starts, flat = _array("Q", sections[1]), _array("I", sections[2])
+        text_starts = _array("Q", sections[4])
+        count = len(articles)
+        if not (
+            len(starts) == len(vocabulary) + 1
+            and len(text_starts) == count + 1
+            and starts[0] == 0
+            and starts[-1] == len(flat)
+            and text_starts[0] == 0
+            and text_starts[-1] == len(texts)
+            and (not flat or max(flat) < count)
+            and all(earlier < later for earlier, later in pairwise(vocabulary))
+            and all(earlier <= later for earlier, later in pairwise(starts))
+            and all(earlier < later for earlier, later in pairwise(text_starts))
+        ):
+            raise BadWords("inconsistent")
+        return cls(articles, vocabulary, starts, flat, texts, text_starts)
+
+
+def _array(kind: str, data: memoryview) -> array[int]:
+    column: array[int] = array(kind)
+    if len(data) % column.itemsize:
+        raise BadWords("length")
+    column.frombytes(data)
+    return column
+
+
+def _sections(view: memoryview, count: int) -> list[memoryview]:
+    sections, offset = [], 0
+    for _ in range(count):
+        if offset + _LENGTH.size > len(view):
+            raise BadWords("truncated")
+        (length,) = _LENGTH.unpack_from(view, offset)
+        offset += _LENGTH.size
+        if offset + length > len(view):
+            raise BadWords("truncated")
+        sections.append(view[offset : offset + length])
+        offset += length
+    if offset != len(view):
+        raise BadWords("layout")
+    return sections
+
+
+def words_path(snapshot_file: Path) -> Path:
+    return snapshot_file.with_suffix(".words")
