@@ -259,3 +259,41 @@ class ArticleCache:
     def close(self) -> None:
         with suppress(sqlite3.Error):
             self._connection.close()
+
+
+def open_for_loading(root: Path, notices: list[str]) -> tuple[ArticleCache | None, dict[str, CachedFile]]:
+    """The cache of `root` and its rows; None when it cannot be used, with a notice saying why."""
+    cache = _open_cache(root, notices)
+    return _entries(cache, notices) if cache is not None else (None, {})
+
+
+def _open_cache(root: Path, notices: list[str]) -> ArticleCache | None:
+    try:
+        cache = ArticleCache.open(root)
+    except CacheUnavailable as error:
+        notices.append(f"Loading without the article cache: {error}.")
+        return None
+    if cache.notice:
+        notices.append(cache.notice)
+    return cache
+
+
+def _entries(
+    cache: ArticleCache, notices: list[str]
+) -> tuple[ArticleCache | None, dict[str, CachedFile]]:
+    """The cache's rows; a cache found damaged now is rebuilt (empty), one that cannot be read is left."""
+    try:
+        return cache, cache.entries()
+    except CacheDamaged:
+        cache.close()
+        try:
+            cache = ArticleCache.rebuilt(cache.path)
+        except CacheUnavailable as error:
+            notices.append(f"Loading without the article cache: {error}.")
+            return None, {}
+        notices.append(cache.notice or "The article cache was rebuilt.")
+        return cache, {}
+    except CacheUnavailable as error:
+        notices.append(f"Loading without the article cache: {error}.")
+        cache.close()
+        return None, {}

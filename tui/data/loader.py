@@ -18,14 +18,7 @@ from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 
-from tui.data.cache import (
-    ArticleCache,
-    CacheDamaged,
-    CachedFile,
-    CacheUnavailable,
-    FileResult,
-    cache_path_for,
-)
+from tui.data.cache import CacheUnavailable, FileResult, cache_path_for, open_for_loading
 from tui.data.extras import ArticleExtras, read_extras
 from tui.data.index import ArticleIndex, IndexSummary
 from tui.data.metadata import load_metadata, metadata_stamp
@@ -158,38 +151,6 @@ class _Schedule:
         return due
 
 
-def _open_cache(root: Path, notices: list[str]) -> ArticleCache | None:
-    try:
-        cache = ArticleCache.open(root)
-    except CacheUnavailable as error:
-        notices.append(f"Loading without the article cache: {error}.")
-        return None
-    if cache.notice:
-        notices.append(cache.notice)
-    return cache
-
-
-def _cache_entries(
-    cache: ArticleCache, notices: list[str]
-) -> tuple[ArticleCache | None, dict[str, CachedFile]]:
-    """The cache's rows; a cache found damaged now is rebuilt (empty), one that cannot be read is left."""
-    try:
-        return cache, cache.entries()
-    except CacheDamaged:
-        cache.close()
-        try:
-            cache = ArticleCache.rebuilt(cache.path)
-        except CacheUnavailable as error:
-            notices.append(f"Loading without the article cache: {error}.")
-            return None, {}
-        notices.append(cache.notice or "The article cache was rebuilt.")
-        return cache, {}
-    except CacheUnavailable as error:
-        notices.append(f"Loading without the article cache: {error}.")
-        cache.close()
-        return None, {}
-
-
 def load_directory(
     root: str | os.PathLike[str],
     *,
@@ -277,10 +238,7 @@ def _load_files(
     metadata = load_metadata(root_path)
     for path, reason in metadata.problems:
         skip(path, reason)
-    cache = _open_cache(root_path, notices) if use_cache else None
-    cached: dict[str, CachedFile] = {}
-    if cache is not None:
-        cache, cached = _cache_entries(cache, notices)
+    cache, cached = open_for_loading(root_path, notices) if use_cache else (None, {})
 
     decoder = Decoder(metadata)
     articles: list[Article] = []

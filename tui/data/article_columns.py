@@ -1,0 +1,247 @@
+"""The saved index's articles as columns: one section per field, checked as a whole.
+
+Each text field of every article is one UTF-8 section joined by NUL (which
+no text `sanitize` passes, nor any file name, holds); numbers are arrays;
+providers and lists of topics are indexes into shared tables. Reading checks
+each column at once (safe text, ranges, table indexes, paths that stay below
+the seed directory) and refuses anything `records.Decoder` would refuse.
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+from array import array
+from collections.abc import Sequence
+from dataclasses import dataclass, fields
+from typing import Any, TypeVar
+
+from tui.data.dates import in_range
+from tui.data.fields import MAX_IMAGES, MAX_TOPICS
+from tui.data.model import Article, ImageLink, Provider
+from tui.data.sanitize import is_safe_block, is_safe_line
+
+
+class BadSnapshot(Exception):
+    """Not a snapshot this version wrote, or damaged: load the per-file way instead."""
+
+
+_NONE_INT = -(1 << 63)
+"""Stands for a missing integer: records refuse this value, so it cannot be a real one."""
+SEP = "\x00"
+"""Joins a text column: no text `sanitize` lets through holds it, nor does any file name."""
+_MAX_TABLE = 1_000_000
+T = TypeVar("T")
+
+
+_FIELDS = [field for field in fields(Article) if field.name != "path"]
+
+
+def text_section(values: Sequence[str]) -> bytes:
+    return SEP.join(values).encode("utf-8", "surrogateescape")
+
+
+def read_text(data: memoryview, count: int, *, block: bool = False) -> list[str]:
+    try:
+        joined = str(data, "utf-8")
+    except UnicodeDecodeError:
+        raise BadSnapshot("text") from None
+    safe = is_safe_block(joined.replace(SEP, "\n")) if block else is_safe_line(joined.replace(SEP, " "))
+    values = joined.split(SEP) if count else []
+    if not safe or len(values) != count or (count == 0 and joined):
+        raise BadSnapshot("text column")
+    return values
+
+
+def _sized(column: array[Any], data: memoryview, count: int) -> None:
+    if len(data) != count * column.itemsize:
+        raise BadSnapshot("number column")
+    column.frombytes(data)
+
+
+def read_ints(kind: str, data: memoryview, count: int) -> array[int]:
+    column: array[int] = array(kind)
+    _sized(column, data, count)
+    return column
+
+
+def _floats(data: memoryview, count: int) -> array[float]:
+    column: array[float] = array("d")
+    _sized(column, data, count)
+    return column
+
+
+def _optional_integers(column: array[int]) -> list[int | None]:
+    return [None if value == _NONE_INT else value for value in column]
+
+
+def _table_index(data: memoryview, count: int, table_size: int) -> array[int]:
+    column = read_ints("I", data, count)
+    if count and max(column) >= table_size:
+        raise BadSnapshot("table index")
+    return column
+
+
+@dataclass(slots=True)
+class _Tables:
+    providers: list[Provider]
+    topic_sets: list[tuple[str, ...]]
+
+
+def _integers(values: Sequence[int | None]) -> bytes:
+    return array("q", (_NONE_INT if value is None else value for value in values)).tobytes()
+
+
+def _indexes(table: dict[T, int], values: Sequence[T]) -> bytes:
+    """Each value's place in `table`, adding the values met for the first time."""
+    return array("I", (table.setdefault(value, len(table)) for value in values)).tobytes()
+
+
+def encode_columns(articles: Sequence[Article]) -> tuple[list[bytes], dict[str, object]]:
+    """The articles' fields, one section each (images take four); the shared tables as JSON."""
+    providers: dict[Provider, int] = {}
+    topic_sets: dict[tuple[str, ...], int] = {}
+    sections = [text_section([article.path for article in articles])]
+    for field in _FIELDS:
+        values = [getattr(article, field.name) for article in articles]
+        kind = str(field.type)
+        if kind == "str":
+            sections.append(text_section(values))
+        elif kind == "float | None":
+            sections.append(array("d", (math.nan if value is None else value for value in values)).tobytes())
+        elif kind in ("int", "int | None"):
+            sections.append(_integers(values))
+        elif kind == "bool":
+            sections.append(bytes(values))
+        elif kind == "Provider":
+            sections.append(_indexes(providers, values))
+        elif kind == "tuple[str, ...]":
+            sections.append(_indexes(topic_sets, values))
+        elif kind == "tuple[ImageLink, ...]":
+            images = [image for value in values for image in value]
+            sections += [
+                array("I", (len(value) for value in values)).tobytes(),
+                text_section([image.url for image in images]),
+                _integers([image.width for image in images]),
+                _integers([image.height for image in images]),
+            ]
+        else:  # pragma: no cover - a new field type fails the first test that writes a snapshot
+            raise TypeError(f"Article.{field.name} has a type snapshots cannot store: {kind}")
+    tables: dict[str, object] = {
+        "providers": [[provider.name, provider.domain] for provider in providers],
+        "topic_sets": [list(topics) for topics in topic_sets],
+    }
+    return sections, tables
+
+
+def line_value(value: object) -> str:
+    if not isinstance(value, str) or not is_safe_line(value):
+        raise BadSnapshot("table text")
+    return value
+
+
+def read_tables(tables: object) -> _Tables:
+    if not isinstance(tables, dict):
+        raise BadSnapshot("tables")
+    providers, topic_sets = tables.get("providers"), tables.get("topic_sets")
+    if not isinstance(providers, list) or not isinstance(topic_sets, list):
+        raise BadSnapshot("tables")
+    if len(providers) > _MAX_TABLE or len(topic_sets) > _MAX_TABLE:
+        raise BadSnapshot("tables")
+    checked_providers = []
+    for entry in providers:
+        if not isinstance(entry, list) or len(entry) != 2:
+            raise BadSnapshot("provider")
+        name, domain = (sys.intern(line_value(value)) for value in entry)
+        checked_providers.append(Provider(name, domain))
+    checked_topics = []
+    for entry in topic_sets:
+        if not isinstance(entry, list) or len(entry) > MAX_TOPICS:
+            raise BadSnapshot("topics")
+        names = tuple(sys.intern(line_value(name)) for name in entry)
+        if len({name.casefold() for name in names}) != len(names):
+            raise BadSnapshot("topics")
+        checked_topics.append(names)
+    return _Tables(checked_providers, checked_topics)
+
+
+def _has_bad_path(joined: str) -> bool:
+    """An absolute path, or an empty, `.` or `..` part: nothing the scan gives."""
+    parts = f"\x00{joined.replace('/', SEP)}\x00"
+    return "\x00\x00" in parts or "\x00.\x00" in parts or "\x00..\x00" in parts
+
+
+def read_paths(data: memoryview, count: int) -> list[str]:
+    joined = str(data, "utf-8", "surrogateescape")
+    if count == 0:
+        if joined:
+            raise BadSnapshot("paths")
+        return []
+    if _has_bad_path(joined):
+        raise BadSnapshot("paths")
+    paths = joined.split(SEP)
+    if len(paths) != count:
+        raise BadSnapshot("paths")
+    return paths
+
+
+def _grouped(flat: list[ImageLink], counts: array[int]) -> list[tuple[ImageLink, ...]]:
+    """`flat` cut into consecutive tuples of `counts` items; most articles have one image."""
+    if len(flat) == len(counts) and (not counts or max(counts) == 1):
+        return [(image,) for image in flat]
+    groups, start = [], 0
+    for size in counts:
+        groups.append(tuple(flat[start : start + size]))
+        start += size
+    return groups
+
+
+def decode_columns(sections: list[memoryview], count: int, tables: _Tables) -> list[Article]:
+    taken = iter(sections)
+    columns: list[Sequence[object]] = [read_paths(next(taken), count)]
+    for field in _FIELDS:
+        kind = str(field.type)
+        data = next(taken)
+        if kind == "str":
+            values: Sequence[object] = read_text(data, count, block=field.metadata.get("text") == "block")
+            if field.name == "title" and "" in values:
+                raise BadSnapshot("untitled article")
+        elif kind == "float | None":
+            dates = _floats(data, count)
+            if not all(in_range(value) for value in dates if not math.isnan(value)):
+                raise BadSnapshot("date")
+            values = [None if math.isnan(value) else value for value in dates]
+        elif kind in ("int", "int | None"):
+            integers = read_ints("q", data, count)
+            if field.metadata.get("count") and count and min(integers) < 0:
+                raise BadSnapshot("count")
+            values = integers if kind == "int" else _optional_integers(integers)
+            if kind == "int" and _NONE_INT in integers:
+                raise BadSnapshot("integer")
+        elif kind == "bool":
+            if len(data) != count or bytes(data).translate(None, b"\x00\x01"):
+                raise BadSnapshot("flag")
+            values = [byte == 1 for byte in data]
+        elif kind == "Provider":
+            values = [tables.providers[i] for i in _table_index(data, count, len(tables.providers))]
+        elif kind == "tuple[str, ...]":
+            values = [tables.topic_sets[i] for i in _table_index(data, count, len(tables.topic_sets))]
+        else:  # images: counts, then urls, widths and heights of all images in a row
+            counts = read_ints("I", data, count)
+            total = sum(counts)
+            if count and max(counts) > MAX_IMAGES:
+                raise BadSnapshot("images")
+            urls = read_text(next(taken), total)
+            widths = _optional_integers(read_ints("q", next(taken), total))
+            heights = _optional_integers(read_ints("q", next(taken), total))
+            flat = list(map(ImageLink, urls, widths, heights))
+            values = _grouped(flat, counts)
+        columns.append(values)
+    if next(taken, None) is not None:
+        raise BadSnapshot("layout")
+    names = ["path", *(field.name for field in _FIELDS)]
+    original, web = names.index("original_url"), names.index("web_url")
+    # Most articles link to one page twice: one string then serves both.
+    pairs = zip(columns[original], columns[web], strict=True)
+    columns[web] = [first if first == second else second for first, second in pairs]
+    return list(map(Article, *columns))
