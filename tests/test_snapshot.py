@@ -27,7 +27,7 @@ def everything(result: LoadResult) -> tuple[object, ...]:
     """All a load gives that anyone shows: every article field, every count, every skipped file."""
     index = result.index
     return (
-        index.articles,
+        tuple(index.articles),
         index.topics,
         index.providers,
         [index.topics_of(article) for article in index.articles],
@@ -79,13 +79,18 @@ def test_a_snapshot_reads_back_exactly_what_a_full_load_gives(varied_seed: Path)
     cold = load_directory(varied_seed)
     assert everything(cold) == everything(fresh)
     snapshot = read_snapshot(saved_at(varied_seed))
-    assert index_of(snapshot).articles == fresh.index.articles
+    assert tuple(index_of(snapshot).articles) == fresh.index.articles
     seen: list[LoadResult] = []
     warm = load_directory(varied_seed, on_saved=seen.append)
     assert len(seen) == 1 and seen[0].checking and not warm.checking
     assert everything(seen[0]) == everything(warm) == everything(fresh)
     assert warm.from_cache == len(snapshot.files.paths) == 10
     assert warm.notices == []
+    # Articles are made one by one as they are looked at, then all at once: one object each.
+    lazy = load_directory(varied_seed).index.articles
+    one_by_one = [lazy[position] for position in reversed(range(len(lazy)))][::-1]
+    assert one_by_one == list(fresh.index.articles)
+    assert all(made is again for made, again in zip(one_by_one, lazy, strict=True))
     # check without a search reads only the counts: the same counts.
     summary_only = load_directory(varied_seed, summary_only=True)
     assert summary_only.summary == fresh.index.summary
@@ -163,7 +168,7 @@ def test_a_snapshot_that_says_what_no_file_could_is_refused(
     load_directory(varied_seed)
     path = saved_at(varied_seed)
     snapshot = read_snapshot(path)
-    articles = snapshot.load_articles()
+    articles = list(snapshot.load_articles())
     articles[0] = replace(articles[0], **change)  # type: ignore[arg-type]
     snapshot.articles = articles
     write_snapshot(path, snapshot)  # a whole file with a good checksum, holding a lie

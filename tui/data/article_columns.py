@@ -14,8 +14,10 @@ import sys
 from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass, fields
-from typing import Any, TypeVar
+from itertools import accumulate, pairwise
+from typing import Any, TypeVar, overload
 
+from tui.data.columns import ArticleColumns
 from tui.data.dates import in_range
 from tui.data.fields import MAX_IMAGES, MAX_TOPICS
 from tui.data.model import Article, ImageLink, Provider
@@ -185,18 +187,33 @@ def read_paths(data: memoryview, count: int) -> list[str]:
     return paths
 
 
-def _grouped(flat: list[ImageLink], counts: array[int]) -> list[tuple[ImageLink, ...]]:
-    """`flat` cut into consecutive tuples of `counts` items; most articles have one image."""
-    if len(flat) == len(counts) and (not counts or max(counts) == 1):
-        return [(image,) for image in flat]
-    groups, start = [], 0
-    for size in counts:
-        groups.append(tuple(flat[start : start + size]))
-        start += size
-    return groups
+class _ImageGroups(Sequence[tuple[ImageLink, ...]]):
+    """Each article's images, made when the article is: most articles are never shown."""
+
+    def __init__(self, counts: array[int], urls: list[str], widths: array[int], heights: array[int]) -> None:
+        self._starts = array("Q", accumulate(counts, initial=0))
+        self._urls, self._widths, self._heights = urls, widths, heights
+
+    def __len__(self) -> int:
+        return len(self._starts) - 1
+
+    def _image(self, at: int) -> ImageLink:
+        width, height = self._widths[at], self._heights[at]
+        return ImageLink(
+            self._urls[at], None if width == _NONE_INT else width, None if height == _NONE_INT else height
+        )
+
+    @overload
+    def __getitem__(self, item: int) -> tuple[ImageLink, ...]: ...
+    @overload
+    def __getitem__(self, item: slice) -> Sequence[tuple[ImageLink, ...]]: ...
+    def __getitem__(self, item: int | slice) -> tuple[ImageLink, ...] | Sequence[tuple[ImageLink, ...]]:
+        if isinstance(item, slice):
+            return [self[position] for position in range(*item.indices(len(self)))]
+        return tuple(map(self._image, range(self._starts[item], self._starts[item + 1])))
 
 
-def decode_columns(sections: list[memoryview], count: int, tables: _Tables) -> list[Article]:
+def decode_columns(sections: list[memoryview], count: int, tables: _Tables) -> ArticleColumns:
     taken = iter(sections)
     columns: list[Sequence[object]] = [read_paths(next(taken), count)]
     for field in _FIELDS:
@@ -232,10 +249,9 @@ def decode_columns(sections: list[memoryview], count: int, tables: _Tables) -> l
             if count and max(counts) > MAX_IMAGES:
                 raise BadSnapshot("images")
             urls = read_text(next(taken), total)
-            widths = _optional_integers(read_ints("q", next(taken), total))
-            heights = _optional_integers(read_ints("q", next(taken), total))
-            flat = list(map(ImageLink, urls, widths, heights))
-            values = _grouped(flat, counts)
+            values = _ImageGroups(
+                counts, urls, read_ints("q", next(taken), total), read_ints("q", next(taken), total)
+            )
         columns.append(values)
     if next(taken, None) is not None:
         raise BadSnapshot("layout")
@@ -244,4 +260,15 @@ def decode_columns(sections: list[memoryview], count: int, tables: _Tables) -> l
     # Most articles link to one page twice: one string then serves both.
     pairs = zip(columns[original], columns[web], strict=True)
     columns[web] = [first if first == second else second for first, second in pairs]
-    return list(map(Article, *columns))
+    if not _newest_first(columns[names.index("published")]):  # type: ignore[arg-type]
+        raise BadSnapshot("order")
+    return ArticleColumns(columns)
+
+
+def _newest_first(dates: list[float | None]) -> bool:
+    """The index's order as far as anything relies on it: dates descending, undated last."""
+    dated = len(dates) - dates.count(None)
+    if None in dates[:dated]:
+        return False
+    times: list[float] = dates[:dated]  # type: ignore[assignment]
+    return all(later >= earlier for later, earlier in pairwise(times))

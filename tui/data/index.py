@@ -13,10 +13,11 @@ from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import overload
+from typing import Any, overload
 
+from tui.data.columns import ArticleColumns
 from tui.data.metadata import Metadata, provider_facets
-from tui.data.model import Article
+from tui.data.model import Article, Provider
 from tui.data.word_index import WordIndex
 
 
@@ -131,10 +132,18 @@ class ArticleIndex:
     def __init__(
         self, articles: Iterable[Article], metadata: Metadata | None = None, *, presorted: bool = False
     ) -> None:
-        """`presorted`: the articles come in index order already (from a saved index)."""
+        """`presorted`: the articles come in index order already (from a saved index).
+
+        Articles given as `ArticleColumns` stay columns: the index reads the fields
+        it needs from them, and an `Article` is made only for what is looked at.
+        """
         metadata = metadata or Metadata()
-        self.articles: tuple[Article, ...] = tuple(articles if presorted else sorted(articles, key=_sort_key))
-        self._position = {article.path: position for position, article in enumerate(self.articles)}
+        self.articles: Sequence[Article] = (
+            articles
+            if presorted and isinstance(articles, ArticleColumns)
+            else tuple(articles if presorted else sorted(articles, key=_sort_key))
+        )
+        self._position = {path: position for position, path in enumerate(self.values_of("path"))}
 
         aliases = {alias: topic_key(name) for alias, name in metadata.topic_names.items()}
         # Articles repeat a few thousand lists of topics: each list is resolved once.
@@ -144,8 +153,7 @@ class ArticleIndex:
         self._article_topics: list[tuple[str, ...]] = []
         # Positions as 4-byte arrays: a list would spend 36 bytes per entry.
         self._topic_positions: dict[str, array[int]] = {}
-        for position, article in enumerate(self.articles):
-            names = article.topics
+        for position, names in enumerate(self.values_of("topics")):
             keys = keys_of.get(names)
             if keys is None:
                 found: dict[str, None] = {}
@@ -183,7 +191,8 @@ class ArticleIndex:
             self._topic_names,
         )
 
-        providers = Counter(article.provider for article in self.articles)
+        self._providers: Sequence[Provider] = self.values_of("provider")
+        providers = Counter(self._providers)
         self._provider_keys, self._provider_names = provider_facets(providers, metadata)
         provider_counts: Counter[str] = Counter()
         for provider, count in providers.items():
@@ -199,10 +208,18 @@ class ArticleIndex:
         self._selected: tuple[Selection, Sequence[int]] | None = None
         self._rank: array[int] | None = None
         self._by_url: dict[str, int] = {}
-        for position, article in enumerate(self.articles):
-            for url in (article.original_url, article.web_url):
+        for position, urls in enumerate(
+            zip(self.values_of("original_url"), self.values_of("web_url"), strict=True)
+        ):
+            for url in urls:
                 if url:
                     self._by_url.setdefault(url, position)
+
+    def values_of(self, name: str) -> Sequence[Any]:
+        """The field `name` of every article in order; from columns, no article is made."""
+        if isinstance(self.articles, ArticleColumns):
+            return self.articles.column(name)
+        return [getattr(article, name) for article in self.articles]
 
     def __len__(self) -> int:
         return len(self.articles)
@@ -257,8 +274,8 @@ class ArticleIndex:
         """Articles of the sidebar's provider `key` (a `providers` facet key)."""
         if self._facet_positions is None:
             table: dict[str, array[int]] = {}
-            for position, article in enumerate(self.articles):
-                table.setdefault(self._provider_keys[article.provider], array("I")).append(position)
+            for position, provider in enumerate(self._providers):
+                table.setdefault(self._provider_keys[provider], array("I")).append(position)
             self._facet_positions = table
         return self._facet_positions.get(key, array("I"))
 
@@ -268,16 +285,19 @@ class ArticleIndex:
             return view
         positions = [view.position_at(row) for row in range(len(view))]
         if sort == "oldest":
-            dated = [position for position in positions if self.articles[position].published is not None]
+            published = self.values_of("published")
+            dated = [position for position in positions if published[position] is not None]
             undated = positions[len(dated) :]
             return ArticleView(self.articles, array("I", [*reversed(dated), *undated]), ordered=False)
         if self._rank is None:
             # quality, then heat, then date: higher first; missing values last.
+            qualities, heats = self.values_of("quality"), self.values_of("heat")
+
             def rank(position: int) -> tuple[float, float, float]:
-                article = self.articles[position]
+                quality, heat = qualities[position], heats[position]
                 return (
-                    -(article.quality if article.quality is not None else -1e18),
-                    -(article.heat if article.heat is not None else -1e18),
+                    -(quality if quality is not None else -1e18),
+                    -(heat if heat is not None else -1e18),
                     position,
                 )
 
@@ -343,7 +363,7 @@ class ArticleIndex:
 
     def provider_key_at(self, position: int) -> str:
         """The `providers` facet key of the article at `position`."""
-        return self._provider_keys[self.articles[position].provider]
+        return self._provider_keys[self._providers[position]]
 
     def find_topic(self, name: str) -> str | None:
         """The key of a topic named `name` (any case, or a defined short name)."""

@@ -27,7 +27,6 @@ from array import array
 from collections.abc import Sequence
 from contextlib import suppress
 from dataclasses import dataclass
-from itertools import pairwise
 from pathlib import Path
 
 from tui.data.article_columns import (
@@ -99,7 +98,7 @@ class _Columns:
 
 @dataclass(slots=True)
 class Snapshot:
-    articles: list[Article]
+    articles: Sequence[Article]
     """In index order (newest first), duplicates already merged; see `load_articles`."""
     summary: IndexSummary
     """What the sidebar counts: `check` needs nothing more."""
@@ -114,15 +113,13 @@ class Snapshot:
     """The payload's checksum: other saved files (the word index) name the snapshot they belong to."""
     _columns: _Columns | None = None
 
-    def load_articles(self) -> list[Article]:
+    def load_articles(self) -> Sequence[Article]:
         """The articles; a snapshot read from disk decodes and checks them now (BadSnapshot)."""
         pending = self._columns
         if pending is not None:
             articles = decode_columns(pending.sections, pending.count, read_tables(pending.tables))
-            if not _newest_first(articles):
-                raise BadSnapshot("order")
             known = set(self.files.paths)
-            if len(known) != len(self.files.paths) or not all(article.path in known for article in articles):
+            if len(known) != len(self.files.paths) or not known.issuperset(articles.column("path")):
                 raise BadSnapshot("articles of files not listed")
             self.articles, self._columns = articles, None
         return self.articles
@@ -247,16 +244,6 @@ def read_snapshot(path: Path) -> Snapshot:
         return _read(meta, sections, identity)
     except (KeyError, TypeError, ValueError) as error:
         raise BadSnapshot(f"header ({type(error).__name__})") from None
-
-
-def _newest_first(articles: list[Article]) -> bool:
-    """The index's order as far as anything relies on it: dates descending, undated last."""
-    dates = [article.published for article in articles]
-    dated = len(dates) - dates.count(None)
-    if None in dates[:dated]:
-        return False
-    times: list[float] = dates[:dated]  # type: ignore[assignment]
-    return all(later >= earlier for later, earlier in pairwise(times))
 
 
 def _read(meta: dict[str, object], sections: list[memoryview], identity: int) -> Snapshot:

@@ -1,0 +1,71 @@
+"""Articles held as columns, each made into an `Article` only when it is asked for.
+
+A warm start reads 100,000 articles from the saved index, but the list shows
+a screenful: making every `Article` object up front cost a third of a second
+and tens of megabytes that most sessions never use. `ArticleColumns` is a
+read-only sequence of articles over one list per field; the index reads the
+columns it needs (topics, providers, dates) directly.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator, Sequence
+from dataclasses import fields
+from typing import Any, overload
+
+from tui.data.model import Article
+
+FIELD_NAMES = [field.name for field in fields(Article)]
+
+
+class ArticleColumns(Sequence[Article]):
+    """`columns` holds one sequence per `Article` field, in declaration order, all of one length."""
+
+    __slots__ = ("_columns", "_complete", "_lock", "_made", "_named")
+
+    def __init__(self, columns: list[Sequence[Any]]) -> None:
+        if len(columns) != len(FIELD_NAMES):
+            raise ValueError("one column per Article field")
+        self._columns = columns
+        self._named = dict(zip(FIELD_NAMES, columns, strict=True))
+        self._made: list[Article | None] = [None] * len(columns[0])
+        # The list draws on the UI thread while workers read too: one object per article, always.
+        self._lock = threading.Lock()
+        self._complete = False
+
+    def column(self, name: str) -> Sequence[Any]:
+        """Every article's value of the field `name`, in order, without making the articles."""
+        return self._named[name]
+
+    def __len__(self) -> int:
+        return len(self._made)
+
+    @overload
+    def __getitem__(self, item: int) -> Article: ...
+    @overload
+    def __getitem__(self, item: slice) -> Sequence[Article]: ...
+    def __getitem__(self, item: int | slice) -> Article | Sequence[Article]:
+        if isinstance(item, slice):
+            return [self[position] for position in range(*item.indices(len(self)))]
+        made = self._made[item]
+        if made is None:
+            with self._lock:
+                made = self._made[item]
+                if made is None:
+                    made = Article(*(column[item] for column in self._columns))
+                    self._made[item] = made
+        return made
+
+    def __iter__(self) -> Iterator[Article]:
+        # Going through all of them: make the rest in one go, which is several times quicker.
+        if not self._complete:
+            with self._lock:
+                if not self._complete:
+                    every: list[Article | None] = list(map(Article, *self._columns))
+                    for position, made in enumerate(self._made):
+                        if made is not None:
+                            every[position] = made
+                    self._made = every
+                    self._complete = True
+        return iter(self._made)  # type: ignore[arg-type]
