@@ -12,9 +12,8 @@ from typing import ClassVar, cast
 
 from textual.app import App
 from textual.binding import Binding, BindingType
-from textual.command import CommandPalette
 
-from tui import __version__
+import tui
 from tui.data.state import StateStore
 from tui.screens.main import MainScreen
 
@@ -76,6 +75,8 @@ class NewsDeckApp(App[None]):
         self.push_screen(MainScreen(self.directory, self.topic, use_cache=self.use_cache, search=self.search))
 
     def action_command_palette(self) -> None:
+        from textual.command import CommandPalette  # not needed to start: imported when asked for
+
         # Textual's palette, saying what ours is for: news first, app commands too.
         if self.use_command_palette and not CommandPalette.is_open(cast("App[object]", self)):
             self.push_screen(
@@ -95,4 +96,4 @@ class NewsDeckApp(App[None]):
 
     @property
     def version(self) -> str:
-        return __version__
+        return tui.__version__

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tui import __version__
+import tui
 from tui.data.loader import LoadError, check_directory, load_directory
 from tui.data.sanitize import visible
 from tui.data.state import ENV_STATE_DIR, StateStore, state_path
@@ -68,7 +68,7 @@ def _reader_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--no-cache", action="store_true", help="read every file again; neither use nor update the cache"
     )
-    parser.add_argument("--version", action="version", version=f"newsdeck {__version__}")
+    parser.add_argument("--version", action="version", version=f"newsdeck {tui.__version__}")
     return parser
 
 

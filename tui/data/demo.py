@@ -11,8 +11,6 @@ import random
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import yaml
-
 DEMO_ARTICLES = 300
 DEMO_LABEL = "Demo data: made-up articles"
 _SEED = 20260301
@@ -159,6 +157,8 @@ def demo_articles() -> list[dict[str, object]]:
 
 def write_demo_corpus(directory: Path) -> Path:
     """Write the demo articles as seed files below `directory` and return it."""
+    import yaml  # only when the demo is written: not on every start
+
     directory.mkdir(parents=True, exist_ok=True)
     for number, article in enumerate(demo_articles()):
         fields = dict(article)

@@ -17,19 +17,20 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tui.data.cache import CacheUnavailable, FileResult, cache_path_for, open_for_loading
-from tui.data.extras import ArticleExtras, read_extras
 from tui.data.index import ArticleIndex, IndexSummary
 from tui.data.metadata import load_metadata, metadata_stamp
 from tui.data.model import Article
-from tui.data.parallel import parse_files, read_bounded
-from tui.data.parse import MAX_FILE_BYTES, too_large
 from tui.data.records import BadRecord, Decoder
 from tui.data.sanitize import visible
 from tui.data.scan import FoundFile, iter_article_files
 from tui.data.snapshot import BadSnapshot, snapshot_path
 from tui.data.warm import FileTally, SavedLoad, index_of, keep_words, open_saved, save_snapshot
+
+if TYPE_CHECKING:
+    from tui.data.extras import ArticleExtras
 
 Progress = Callable[[int, int], None]
 """Called with (files done, files in all) as loading goes on; 0 in all while still counting."""
@@ -228,6 +229,9 @@ def _load_files(
     on_partial: Partial | None,
     saved_at: Path | None,
 ) -> LoadResult:
+    # Parsing brings in the YAML reader: a warm start that finds nothing changed never needs it.
+    from tui.data.parallel import parse_files
+
     skipped: list[SkippedFile] = []
 
     def skip(path: str, reason: str) -> None:
@@ -378,6 +382,11 @@ def _saved_index(saved: SavedLoad) -> ArticleIndex:
 
 def read_article_extras(root: Path, article: Article) -> ArticleExtras:
     """The article's body and related items, read from its file now."""
+    # With the YAML reader they need: imported when the first article is shown, not to start.
+    from tui.data.extras import ArticleExtras, read_extras
+    from tui.data.parallel import read_bounded
+    from tui.data.parse import MAX_FILE_BYTES, too_large
+
     if not article.has_body and not article.related_size:
         return ArticleExtras()
     try:

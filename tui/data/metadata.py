@@ -11,9 +11,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tui.data.front_matter import SkipFile, decode
 from tui.data.model import Provider
-from tui.data.parse import read_yaml_mapping
 from tui.data.sanitize import clean_line
 from tui.data.scan import METADATA_FOLDER
 
@@ -45,6 +43,10 @@ def find_metadata_folder(root: Path) -> Path | None:
 
 def _mappings(folder: Path, pattern: str, metadata: Metadata, root: Path) -> list[dict[object, object]]:
     """The definitions in `folder`; a file that cannot be used is left out, with its reason."""
+    # The YAML reader is needed only when definitions are read, not on a warm start.
+    from tui.data.front_matter import SkipFile, decode
+    from tui.data.parse import read_yaml_mapping
+
     found: list[dict[object, object]] = []
     try:
         paths = sorted(folder.glob(pattern))

@@ -23,6 +23,7 @@ import math
 import sys
 from collections.abc import Callable
 from dataclasses import fields
+from importlib.util import find_spec
 from pathlib import Path
 
 from tui.data.dates import in_range
@@ -158,16 +159,19 @@ for _field in _FIELDS:
 
 
 def _parsing_sources() -> bytes:
-    """The code that decides what a file yields: a change to it makes every record stale."""
-    from tui.data import dates, folding, front_matter, metadata, parse, sanitize, urls
-    from tui.data import fields as field_readers  # not `fields`: dataclasses' is used above
+    """The code that decides what a file yields: a change to it makes every record stale.
 
+    Read from the files without importing them: a warm start needs this version,
+    not the YAML reader those modules bring in.
+    """
     sources = b""
-    for module in (parse, front_matter, field_readers, sanitize, urls, dates, folding, metadata):
+    for name in ("parse", "front_matter", "fields", "sanitize", "urls", "dates", "folding", "metadata"):
+        module = f"tui.data.{name}"
+        spec = find_spec(module)
         try:
-            sources += Path(module.__file__ or "").read_bytes()
+            sources += Path(spec.origin if spec is not None and spec.origin else "").read_bytes()
         except OSError:  # installed without sources: the field list still versions the layout
-            sources += module.__name__.encode()
+            sources += module.encode()
     return sources
 
 

@@ -10,11 +10,11 @@ from functools import partial
 from textual.command import DiscoveryHit, Hit, Hits, Matcher, Provider
 from textual.content import Content
 from textual.markup import escape
-from textual.message import Message
 
 from tui.data.dates import format_local
 from tui.data.model import Article
 from tui.data.wording import plural
+from tui.screens.jumps import JumpToArticle, JumpToProvider, JumpToTopic
 from tui.screens.reader import ReaderScreen
 
 # Fuzzy scoring costs up to half a millisecond a title; at 100,000 articles only
@@ -39,28 +39,6 @@ def _marked(matcher: Matcher, text: str) -> Content:
         if not text[offset].isspace():
             content = content.stylize(matcher.match_style, offset, offset + 1)
     return content
-
-
-class JumpToTopic(Message):
-    """Show this topic, as its number key does (a chosen provider still applies)."""
-
-    def __init__(self, key: str) -> None:
-        super().__init__()
-        self.key = key
-
-
-class JumpToProvider(Message):
-    def __init__(self, key: str) -> None:
-        super().__init__()
-        self.key = key
-
-
-class JumpToArticle(Message):
-    """Highlight this article: in the list as it is when it is there, else among all articles."""
-
-    def __init__(self, article: Article) -> None:
-        super().__init__()
-        self.article = article
 
 
 class NewsCommands(Provider):

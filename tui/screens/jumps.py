@@ -3,11 +3,34 @@
 from __future__ import annotations
 
 from textual import on
+from textual.message import Message
 
 from tui.data.index import Selection
+from tui.data.model import Article
 from tui.data.view_spec import ViewSpec
-from tui.screens.commands import JumpToArticle, JumpToProvider, JumpToTopic
 from tui.screens.reader import ReaderScreen
+
+
+class JumpToTopic(Message):
+    """Show this topic, as its number key does (a chosen provider still applies)."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__()
+        self.key = key
+
+
+class JumpToProvider(Message):
+    def __init__(self, key: str) -> None:
+        super().__init__()
+        self.key = key
+
+
+class JumpToArticle(Message):
+    """Highlight this article: in the list as it is when it is there, else among all articles."""
+
+    def __init__(self, article: Article) -> None:
+        super().__init__()
+        self.article = article
 
 
 class JumpsPart(ReaderScreen):

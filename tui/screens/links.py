@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual import on
-from textual.widgets import Markdown
 
 from tui.data.index import Selection
 from tui.data.sanitize import visible
 from tui.data.urls import is_web_url, web_url_problem
 from tui.screens.reader import ReaderScreen
 from tui.widgets.related_list import RelatedList
+
+if TYPE_CHECKING:
+    from textual.widgets import Markdown
 
 
 class LinksPart(ReaderScreen):
@@ -66,6 +70,5 @@ class LinksPart(ReaderScreen):
         )
         self.articles.focus()
 
-    @on(Markdown.LinkClicked)
-    def on_body_link_clicked(self, event: Markdown.LinkClicked) -> None:
+    def on_markdown_link_clicked(self, event: Markdown.LinkClicked) -> None:
         self.open_link(event.href)

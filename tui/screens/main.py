@@ -8,7 +8,7 @@ bindings, the layout and the events the panes post.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import events, on
 from textual.app import ComposeResult
@@ -21,7 +21,6 @@ from tui.data.index import Selection
 from tui.data.model import Article
 from tui.data.sanitize import visible
 from tui.data.view_spec import ViewSpec
-from tui.screens.commands import NewsCommands
 from tui.screens.help import HelpScreen
 from tui.screens.jumps import JumpsPart
 from tui.screens.links import LinksPart
@@ -35,6 +34,16 @@ from tui.widgets.article_list import ArticleList
 from tui.widgets.related_list import RelatedList
 from tui.widgets.topic_sidebar import TopicSidebar
 
+if TYPE_CHECKING:
+    from textual.command import Provider
+
+
+def news_commands() -> type[Provider]:
+    """The palette's news commands, imported when the palette first opens (not needed to start)."""
+    from tui.screens.commands import NewsCommands
+
+    return NewsCommands
+
 
 class MainScreen(LoadingPart, MarkingPart, SearchPart, LinksPart, JumpsPart):
     """Owns what is shown (see `ReaderScreen`); the panes only display it."""
@@ -42,7 +51,7 @@ class MainScreen(LoadingPart, MarkingPart, SearchPart, LinksPart, JumpsPart):
     # Escape is ours: it leaves the reading view and puts focus back on the list.
     ESCAPE_TO_MINIMIZE = False
 
-    COMMANDS = {NewsCommands}
+    COMMANDS = {news_commands}
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from functools import partial
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -13,14 +13,16 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.message import Message
 from textual.timer import Timer
-from textual.widgets import Label, Markdown, Static
+from textual.widgets import Label, Static
 
 from tui.data.dates import format_local
-from tui.data.extras import ArticleExtras
 from tui.data.loader import read_article_extras
 from tui.data.model import Article
 from tui.data.search import Prefix, match_spans
 from tui.data.urls import web_url_problem
+
+if TYPE_CHECKING:
+    from tui.data.extras import ArticleExtras
 
 # Markdown is laid out on the UI thread: beyond this, the body is cut short.
 _MAX_BODY_CHARS = 60_000
@@ -81,7 +83,6 @@ class ArticleDetail(VerticalScroll, can_focus=True):
         yield Static(id="detail-meta", markup=False)
         yield Static(id="detail-topics", markup=False)
         yield Static(id="detail-excerpt", markup=False)
-        yield Markdown(id="detail-body", open_links=False)
         yield Label("Images", classes="field-label", id="images-label")
         yield Static(id="detail-images", markup=False)
         yield Label("Original URL", classes="field-label", id="url-label")
@@ -112,8 +113,8 @@ class ArticleDetail(VerticalScroll, can_focus=True):
     def show(self, article: Article | None, topics: tuple[str, ...] = ()) -> None:
         self.article = article
         self.scroll_home(animate=False)
-        body = self.query_one("#detail-body", Markdown)
-        body.display = False
+        for body in self.query("#detail-body"):
+            body.display = False
         if article is None:
             for selector in (
                 "#detail-meta",
@@ -190,6 +191,13 @@ class ArticleDetail(VerticalScroll, can_focus=True):
         body = message.extras.body
         if len(body) > _MAX_BODY_CHARS:
             body = body[:_MAX_BODY_CHARS] + "\n\n*(body cut short here: it is very long)*"
-        markdown = self.query_one("#detail-body", Markdown)
-        markdown.update(body)
-        markdown.display = True
+        # Imported and made for the first body: the Markdown widget is not needed to start.
+        from textual.widgets import Markdown
+
+        shown = self.query("#detail-body")
+        if shown:
+            markdown = shown.first(Markdown)
+            markdown.update(body)
+            markdown.display = True
+        else:
+            self.mount(Markdown(body, id="detail-body", open_links=False), before="#images-label")
