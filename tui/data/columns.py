@@ -57,6 +57,15 @@ class ArticleColumns(Sequence[Article]):
                     self._made[item] = made
         return made
 
+    def __eq__(self, other: object) -> bool:
+        # Equal to any sequence of the same articles, as the tuple an index otherwise holds is.
+        if isinstance(other, ArticleColumns | tuple | list):
+            pairs = zip(self, other, strict=False)
+            return len(self) == len(other) and all(mine == theirs for mine, theirs in pairs)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
     def __iter__(self) -> Iterator[Article]:
         # Going through all of them: make the rest in one go, which is several times quicker.
         if not self._complete:
