@@ -60,10 +60,14 @@ def _title(value: object) -> str:
     return _line(value)
 
 
+# `\s` in a text pattern is exactly the characters `str.isspace` accepts.
+_SPACE = re.compile(r"\s")
+
+
 def _url(value: object) -> str:
     text = value.strip() if isinstance(value, str) else ""
     # A URL with whitespace inside is not one; keep nothing rather than junk.
-    return "" if any(ch.isspace() for ch in text) else clean_line(text)
+    return "" if _SPACE.search(text) else clean_line(text)
 
 
 _SHOWN_URL_CHARS = 80
@@ -119,21 +123,23 @@ def _provider(value: object) -> Provider:
     return Provider(name=_line(value))
 
 
+def _collect_topics(item: object, depth: int, names: list[str]) -> None:
+    # A module function, not a closure: a recursive closure is a reference cycle per call,
+    # left for the garbage collector.
+    if len(names) >= MAX_TOPICS:
+        return
+    if isinstance(item, str):
+        # "Election, Joe Biden" in a hand-written file means two topics.
+        names.extend(part for part in (clean_line(p) for p in item.split(",")) if part)
+    elif isinstance(item, list) and depth < _NESTED_TOPIC_DEPTH:
+        # Only text names a topic: numbers, true/false and mappings are ignored.
+        for child in item[:MAX_TOPICS]:
+            _collect_topics(child, depth + 1, names)
+
+
 def _topics(value: object) -> tuple[str, ...]:
     names: list[str] = []
-
-    def collect(item: object, depth: int) -> None:
-        if len(names) >= MAX_TOPICS:
-            return
-        if isinstance(item, str):
-            # "Election, Joe Biden" in a hand-written file means two topics.
-            names.extend(part for part in (clean_line(p) for p in item.split(",")) if part)
-        elif isinstance(item, list) and depth < _NESTED_TOPIC_DEPTH:
-            # Only text names a topic: numbers, true/false and mappings are ignored.
-            for child in item[:MAX_TOPICS]:
-                collect(child, depth + 1)
-
-    collect(value, 0)
+    _collect_topics(value, 0, names)
     unique: dict[str, str] = {}
     for name in names[:MAX_TOPICS]:
         unique.setdefault(name.casefold(), name)

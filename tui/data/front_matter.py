@@ -101,6 +101,8 @@ for _kind in _SCALAR_KINDS:
     _ArticleLoader.add_constructor(f"tag:yaml.org,2002:{_kind}", _checked_scalar(_kind))
 
 _YAML = frontmatter.YAMLHandler()
+assert _YAML.FM_BOUNDARY is not None
+_BOUNDARY: re.Pattern[str] = _YAML.FM_BOUNDARY
 
 
 _SNIFF_BYTES = 8192
@@ -130,7 +132,9 @@ def _decode_text(data: bytes) -> str:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
         raise _not_utf8(data, error) from None
-    return text.removeprefix("\ufeff").replace("\r\n", "\n")
+    text = text.removeprefix("\ufeff")
+    # Looking for the byte is far cheaper than a replace that finds nothing.
+    return text.replace("\r\n", "\n") if b"\r" in data else text
 
 
 _CHECK_CHUNK = 1 << 20
@@ -150,13 +154,18 @@ def _check_utf8(data: bytes) -> None:
 
 def split_front_matter(text: str) -> tuple[str, str]:
     """(front matter, body); SkipFile when the file does not open with `---`."""
-    if not _YAML.detect(text):
+    opening = _BOUNDARY.match(text)
+    if opening is None:
         raise SkipFile("no front matter (the file must start with a --- line)")
-    try:
-        front, body = _YAML.split(text)
-    except ValueError:
-        raise SkipFile("front matter is not closed by a --- line") from None
-    return front, body
+    # What `_YAML.split` finds, without running its pattern over every character of the
+    # file: the closing boundary is the first line after the opening that it matches.
+    at = opening.end()
+    while (at := text.find("\n---", at)) >= 0:
+        closing = _BOUNDARY.match(text, at + 1)
+        if closing is not None:
+            return text[opening.end() : at + 1], text[closing.end() :]
+        at += 1
+    raise SkipFile("front matter is not closed by a --- line")
 
 
 # A top-level key ends where the next line starts at column 0 with something
@@ -214,6 +223,142 @@ def cut_top_level(front: str, key: str) -> tuple[str, str | None]:
     return front[:start] + front[end:], front[start + 1 : end]
 
 
+# The plain YAML nearly every front matter is written in, read without PyYAML: block
+# mappings and sequences, one scalar a line. Anything else (flow collections, anchors,
+# tags, comments, block or multi-line scalars, escapes, tabs, odd indentation, characters
+# YAML refuses or reads as line breaks) makes `_simple_yaml` give up and PyYAML read the
+# text as before. What it does read, it builds exactly as `_ArticleLoader` would: plain
+# scalars are resolved by PyYAML's own implicit resolvers.
+_NOT_SIMPLE = re.compile(
+    "[^\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]"
+)
+# A line: its indentation, a sequence dash, a key, and the rest (a scalar, or nothing).
+_LINE = re.compile(r"^( *)(- +)?(?:([A-Za-z_][A-Za-z0-9_]{0,99}):(?: +|$))?([^\n]*)", re.MULTILINE)
+_Line = tuple[int, str, str, str]
+_DOUBLE_QUOTED = re.compile(r'"([^"\\]*)"')
+_SINGLE_QUOTED = re.compile(r"'((?:[^']|'')*)'")
+_SIMPLE_INT = re.compile(r"-?(?:0|[1-9][0-9]{0,17})")
+_NOT_PLAIN_START = frozenset("-?:,[]{}#&*!|>'\"%@`")
+_STR = "tag:yaml.org,2002:str"
+_AS_TEXT = frozenset({_STR, "tag:yaml.org,2002:timestamp"})
+_PLAIN_CACHE: dict[str, object] = {}
+"""Plain scalars as read (`news`, `true`, `1200`): most files repeat most of them."""
+_TEXT_KEYS: set[str] = set()
+
+
+class _NotSimple(Exception):
+    pass
+
+
+def _tag(plain: str) -> str:
+    """The tag PyYAML's resolver gives a plain scalar (`BaseResolver.resolve`)."""
+    resolvers = _ArticleLoader.yaml_implicit_resolvers
+    for tag, pattern in resolvers.get(plain[0], []) + resolvers.get(None, []):
+        if pattern.match(plain):
+            return str(tag)
+    return _STR
+
+
+def _key(name: str) -> str:
+    if name not in _TEXT_KEYS:
+        if _tag(name) != _STR:  # `true:`, `null:` are keys of other types
+            raise _NotSimple
+        if len(_TEXT_KEYS) < 4096:
+            _TEXT_KEYS.add(name)
+    return name
+
+
+def _plain(raw: str) -> object:
+    first = raw[0]
+    if (first in _NOT_PLAIN_START and not (first == "-" and raw[1:2].isdigit())) or (
+        ": " in raw or " #" in raw or raw.endswith(":")
+    ):
+        raise _NotSimple
+    tag = _tag(raw)
+    if tag in _AS_TEXT:
+        return raw
+    if tag == "tag:yaml.org,2002:null":
+        return None
+    if tag == "tag:yaml.org,2002:bool":
+        return _BaseLoader.bool_values[raw.lower()]
+    if tag != "tag:yaml.org,2002:int" or not _SIMPLE_INT.fullmatch(raw):
+        raise _NotSimple
+    number = _WrittenInt(raw)
+    number.written = raw
+    return number
+
+
+def _scalar(raw: str) -> object:
+    first = raw[0]
+    if first in "\"'":
+        quoted = (_DOUBLE_QUOTED if first == '"' else _SINGLE_QUOTED).fullmatch(raw)
+        if quoted is None:
+            raise _NotSimple
+        return quoted.group(1) if first == '"' else quoted.group(1).replace("''", "'")
+    value = _PLAIN_CACHE.get(raw, _PLAIN_CACHE)
+    if value is _PLAIN_CACHE:
+        value = _plain(raw)
+        if len(_PLAIN_CACHE) >= 4096:
+            _PLAIN_CACHE.clear()
+        _PLAIN_CACHE[raw] = value
+    return value
+
+
+def _block(lines: list[_Line], at: int, indent: int) -> tuple[object, int]:
+    """The mapping or sequence whose first line is `lines[at]`, at `indent`; and the next line."""
+    return (_sequence if lines[at][1] else _mapping)(lines, at, indent)
+
+
+def _mapping(lines: list[_Line], at: int, indent: int) -> tuple[object, int]:
+    mapping: dict[object, object] = {}
+    end = len(lines)
+    while at < end and lines[at][0] == indent:
+        _, dash, key, raw = lines[at]
+        if dash or not key:
+            raise _NotSimple
+        at += 1
+        if raw:
+            mapping[_key(key)] = _scalar(raw.rstrip(" "))
+        elif at < end and lines[at][0] > indent:
+            mapping[_key(key)], at = _block(lines, at, lines[at][0])
+        else:
+            mapping[_key(key)] = None
+        if at < end and lines[at][0] > indent:
+            raise _NotSimple
+    return mapping, at
+
+
+def _sequence(lines: list[_Line], at: int, indent: int) -> tuple[object, int]:
+    items: list[object] = []
+    end = len(lines)
+    while at < end and lines[at][0] == indent:
+        _, dash, key, raw = lines[at]
+        if not dash or not (key or raw):
+            raise _NotSimple
+        if key:  # `- key: value` opens a mapping at the column of its key
+            lines[at] = (indent + len(dash), "", key, raw)
+            value, at = _mapping(lines, at, indent + len(dash))
+        else:
+            value, at = _scalar(raw.rstrip(" ")), at + 1
+        items.append(value)
+        if at < end and lines[at][0] > indent:
+            raise _NotSimple
+    return items, at
+
+
+def _simple_yaml(text: str) -> object:
+    """The mapping `text` holds if it is written in the plain subset; _NotSimple if not."""
+    if _NOT_SIMPLE.search(text):
+        raise _NotSimple
+    lines = [(len(ind), dash, key, raw) for ind, dash, key, raw in _LINE.findall(text) if dash or key or raw]
+    if not lines or lines[0][0] != 0:
+        raise _NotSimple
+    value, at = _mapping(lines, 0, 0)
+    if at != len(lines):
+        raise _NotSimple
+    return value
+
+
 def _load_yaml(front: str, what: str = "front matter", first_line: int = 1) -> object:
     """The YAML value of `front`; SkipFile with a reason for people whatever goes wrong.
 
@@ -225,6 +370,10 @@ def _load_yaml(front: str, what: str = "front matter", first_line: int = 1) -> o
     def _line_of(error: yaml.MarkedYAMLError) -> str:
         return f", line {error.problem_mark.line + first_line}" if error.problem_mark else ""
 
+    try:
+        return _simple_yaml(front)
+    except (_NotSimple, RecursionError):
+        pass  # PyYAML decides, and words any problem
     try:
         try:
             return _YAML.load(front, Loader=_ArticleLoader)

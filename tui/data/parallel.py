@@ -23,6 +23,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import suppress
 from dataclasses import dataclass
+from io import FileIO
 from itertools import islice
 from typing import BinaryIO
 
@@ -77,13 +78,35 @@ def read_bounded(handle: BinaryIO) -> tuple[bytes, os.stat_result]:
     return data, info
 
 
+def _read_upto(handle: FileIO, size: int) -> bytes:
+    """Up to `size` bytes, fewer only at the end of the file (what a buffered `read(size)` gives)."""
+    data = handle.read(size) or b""
+    while 0 < len(data) < size:
+        more = handle.read(size - len(data))
+        if not more:
+            break
+        data += more
+    return data
+
+
+def _read_path(path: str) -> tuple[bytes, os.stat_result]:
+    """`read_bounded` of the file at `path`, without the cost of a buffered file object."""
+    with open(path, "rb", buffering=0) as handle:
+        info = os.fstat(handle.fileno())
+        if info.st_size > MAX_FILE_BYTES:
+            return b"", info
+        data = _read_upto(handle, info.st_size + 1)
+        if info.st_size < len(data) <= MAX_FILE_BYTES:  # it grew meanwhile: read on, to the limit
+            data += _read_upto(handle, MAX_FILE_BYTES + 1 - len(data))
+        return data, info
+
+
 def parse_file(found: FoundFile) -> ParsedFile:
     if found.size > MAX_FILE_BYTES:
         # Judged from the size alone so a huge file is never read into memory.
         return ParsedFile(found, None, too_large(found.size).reason, found.size, found.mtime_ns)
     try:
-        with open(found.path, "rb") as handle:
-            data, info = read_bounded(handle)
+        data, info = _read_path(found.path)
     except OSError as error:
         # Often passing (permissions, a network share): not cached, tried again next time.
         return ParsedFile(found, None, f"could not be read: {error.strerror or error}")

@@ -27,6 +27,7 @@ from tui.data.fields import (
 )
 from tui.data.folding import body_words
 from tui.data.front_matter import (
+    _BOUNDARY,
     _YAML,
     SkipFile,
     _block_span,
@@ -94,10 +95,58 @@ def parse_article(data: bytes, path: str) -> Article:
         return _parse_text(_decode_text(data), path)
 
 
+# A line that ends a top-level block (`cut_top_level`), or one that may close the front matter.
+_BLOCK_END_OR_DASHES = re.compile(r"\n(?=[^\s#-]|---)")
+_RELATED = "\nrelated:"
+
+
+def _closing_at(text: str, start: int, end: int) -> re.Match[str] | None:
+    """The first line in text[start:end] that closes front matter (`split_front_matter`'s rule)."""
+    at = start
+    while (at := text.find("\n---", at, end)) >= 0:
+        closing = _BOUNDARY.match(text, at + 1)
+        if closing is not None:
+            return closing
+        at += 1
+    return None
+
+
+def _split_related(text: str) -> tuple[str, str, str, int | None]:
+    """(front matter, body, front matter without its `related` block, that block's length or None).
+
+    What `split_front_matter` and `cut_top_level(front, "related")` give, in one pass over
+    the related block, which is most of a typical file: the closing `---` is looked for
+    beyond it only, where the block's end is found.
+    """
+    opening = _BOUNDARY.match(text)
+    start = opening.end() if opening is not None else 0
+    marker = text.find(_RELATED, start) if opening is not None else -1
+    if marker < 0 or _closing_at(text, start, marker) is not None:
+        front, body = split_front_matter(text)
+        lean, related = cut_top_level(front, "related")
+        return front, body, lean, None if related is None else len(related)
+    at = marker + len(_RELATED)
+    while (line := _BLOCK_END_OR_DASHES.search(text, at)) is not None:
+        block_end = line.start()
+        if text.startswith("---", block_end + 1):
+            closing = _BOUNDARY.match(text, block_end + 1)
+            if closing is None:
+                at = block_end + 1
+                continue
+            # The block runs to the end of the front matter, its last line break included.
+            block_end += 1
+        else:
+            closing = _closing_at(text, block_end, len(text))
+            if closing is None:
+                break
+        front, lean = text[start : closing.start()], text[start:marker] + text[block_end : closing.start()]
+        return front, text[closing.end() :], lean, block_end - marker - 1
+    raise SkipFile("front matter is not closed by a --- line")
+
+
 def _parse_text(text: str, path: str, related_size: int | None = None) -> Article:
     """The article in a file's decoded text; `related_size` when its related block was left out."""
-    front, body = split_front_matter(text)
-    lean, related = cut_top_level(front, "related")
+    front, body, lean, related = _split_related(text)
     lean = cut_top_level(lean, "secured")[0]
     try:
         fields = _load_yaml(lean)
@@ -120,23 +169,29 @@ def _parse_text(text: str, path: str, related_size: int | None = None) -> Articl
     if not title:
         raise SkipFile("empty title")
     published, date_problem = read_published(fields.get("publishedDateTime"))
+    excerpt = clean_block(_text(fields.get("excerpt")))
+    has_body = bool(body.strip())
+    original_url, web_url = _url(fields.get("originalUrl")), _url(fields.get("webUrl"))
     return Article(
         path=path,
         title=title,
-        excerpt=clean_block(_text(fields.get("excerpt"))),
+        excerpt=excerpt,
         published=published,
         date_problem=date_problem,
-        original_url=_url(fields.get("originalUrl")),
-        web_url=_url(fields.get("webUrl")),
+        original_url=original_url,
+        web_url=web_url,
         provider=_provider(fields.get("provider")),
         topics=_topics(fields.get("topics")),
         images=_images(fields.get("images")),
-        related_size=len(related or "") if related_size is None else related_size,
+        related_size=(related or 0) if related_size is None else related_size,
         quality=_int(fields.get("quality")),
         heat=_int(fields.get("heat")),
-        has_body=bool(body.strip()),
-        body_words=body_words(clean_block(body)) if body.strip() else "",
-        link_problem=_link_problem(fields.get("originalUrl"), fields.get("webUrl")),
+        has_body=has_body,
+        body_words=body_words(clean_block(body)) if has_body else "",
+        # Either link given: no problem to report (what `_link_problem` would find too).
+        link_problem=(
+            "" if original_url or web_url else _link_problem(fields.get("originalUrl"), fields.get("webUrl"))
+        ),
     )
 
 

@@ -11,6 +11,7 @@ a long chunk does not outlive it.
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import signal
@@ -41,6 +42,9 @@ def main() -> None:
     quiet = os.open(os.devnull, os.O_WRONLY)
     os.dup2(quiet, 1)
     os.dup2(quiet, 2)
+    # What is loaded by now (modules, tables) lives as long as the worker: kept out of the
+    # collector's scans, which otherwise walk it again and again as parsing allocates.
+    gc.freeze()
     try:
         for line in sys.stdin.buffer:
             chunk = [FoundFile(*item) for item in json.loads(line)]

@@ -110,6 +110,9 @@ def repair(text: str) -> str:
 
 def clean_line(text: str) -> str:
     """A single-line field: repaired, controls visible, whitespace collapsed."""
+    if text.isascii() and text.isprintable() and "&#" not in text:
+        # Nothing to repair and nothing to make visible (the common case, and a cheap test).
+        return " ".join(text.split())
     return " ".join(repair(text).translate(_SINGLE_LINE_TABLE).split())
 
 
@@ -130,12 +133,14 @@ def visible(text: object) -> str:
 
 def is_safe_line(text: str) -> bool:
     """True when `text` could have come out of `clean_line` (no control of any kind)."""
+    if text.isascii():  # the only unsafe ASCII is what `isprintable` refuses, and it is quicker
+        return text.isprintable()
     return _UNSAFE_IN_LINE.search(text) is None
 
 
 def is_safe_block(text: str) -> bool:
     """True when `text` could have come out of `clean_block` (line breaks and tabs allowed)."""
-    return _UNSAFE_IN_BLOCK.search(text) is None
+    return (text.isascii() and text.isprintable()) or _UNSAFE_IN_BLOCK.search(text) is None
 
 
 # YAML refuses these characters outright; a raw ESC in a title must not cost the article.
