@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 import sys
 from array import array
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, fields
 from itertools import accumulate, pairwise
 from typing import Any, TypeVar, overload
@@ -34,6 +34,7 @@ SEP = "\x00"
 """Joins a text column: no text `sanitize` lets through holds it, nor does any file name."""
 _MAX_TABLE = 1_000_000
 T = TypeVar("T")
+Buffer = bytes | memoryview
 
 
 _FIELDS = [field for field in fields(Article) if field.name != "path"]
@@ -43,7 +44,7 @@ def text_section(values: Sequence[str]) -> bytes:
     return SEP.join(values).encode("utf-8", "surrogateescape")
 
 
-def read_text(data: memoryview, count: int, *, block: bool = False) -> list[str]:
+def read_text(data: Buffer, count: int, *, block: bool = False) -> list[str]:
     try:
         joined = str(data, "utf-8")
     except UnicodeDecodeError:
@@ -55,19 +56,19 @@ def read_text(data: memoryview, count: int, *, block: bool = False) -> list[str]
     return values
 
 
-def _sized(column: array[Any], data: memoryview, count: int) -> None:
+def _sized(column: array[Any], data: Buffer, count: int) -> None:
     if len(data) != count * column.itemsize:
         raise BadSnapshot("number column")
     column.frombytes(data)
 
 
-def read_ints(kind: str, data: memoryview, count: int) -> array[int]:
+def read_ints(kind: str, data: Buffer, count: int) -> array[int]:
     column: array[int] = array(kind)
     _sized(column, data, count)
     return column
 
 
-def _floats(data: memoryview, count: int) -> array[float]:
+def _floats(data: Buffer, count: int) -> array[float]:
     column: array[float] = array("d")
     _sized(column, data, count)
     return column
@@ -77,7 +78,7 @@ def _optional_integers(column: array[int]) -> list[int | None]:
     return [None if value == _NONE_INT else value for value in column]
 
 
-def _table_index(data: memoryview, count: int, table_size: int) -> array[int]:
+def _table_index(data: Buffer, count: int, table_size: int) -> array[int]:
     column = read_ints("I", data, count)
     if count and max(column) >= table_size:
         raise BadSnapshot("table index")
@@ -173,7 +174,7 @@ def _has_bad_path(joined: str) -> bool:
     return "\x00\x00" in parts or "\x00.\x00" in parts or "\x00..\x00" in parts
 
 
-def read_paths(data: memoryview, count: int) -> list[str]:
+def read_paths(data: Buffer, count: int) -> list[str]:
     joined = str(data, "utf-8", "surrogateescape")
     if count == 0:
         if joined:
@@ -213,8 +214,8 @@ class _ImageGroups(Sequence[tuple[ImageLink, ...]]):
         return tuple(map(self._image, range(self._starts[item], self._starts[item + 1])))
 
 
-def decode_columns(sections: list[memoryview], count: int, tables: _Tables) -> ArticleColumns:
-    taken = iter(sections)
+def decode_columns(sections: Iterator[bytes], count: int, tables: _Tables) -> ArticleColumns:
+    taken = sections
     columns: list[Sequence[object]] = [read_paths(next(taken), count)]
     for field in _FIELDS:
         kind = str(field.type)

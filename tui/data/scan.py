@@ -39,9 +39,10 @@ def file_stamps(
     root: str | os.PathLike[str],
     on_skip: Callable[[str, str], None],
     cancelled: Callable[[], bool] = lambda: False,
-) -> list[tuple[str, int, int]]:
+) -> Iterator[tuple[str, int, int]]:
     """(relative path, size, modification time) of the files `iter_article_files` finds, in its order."""
-    return [(relative, size, mtime_ns) for _, relative, size, mtime_ns in _walk(root, on_skip, cancelled)]
+    for _, relative, size, mtime_ns in _walk(root, on_skip, cancelled):
+        yield relative, size, mtime_ns
 
 
 def _walk(

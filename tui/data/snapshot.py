@@ -1,15 +1,16 @@
 """The saved index: one file per seed directory, for a warm start in one read.
 
 A warm start used to rebuild the index article by article from the cache's
-rows. The snapshot holds the loaded result itself (the articles in index
-order as columns, the string tables they share, every file with its size and
-modification time, what was skipped and why, the `_data` definitions) and is
-read back in one go, then checked against the directory in the background
-(`FileList.matches`); any difference sends loading down the per-file path.
+rows. The snapshot holds the loaded result itself in two parts: first the
+counts, every file with its size and modification time, what was skipped and
+why and the `_data` definitions (all that `check` and the check for changes
+need), then the articles in index order as columns (`article_columns`), read
+a section at a time. The directory is then checked in the background
+(`SavedLoad.still_current`); any difference sends loading the per-file way.
 
-Like the cache it is never trusted more than the files it stands for: a
-length, a checksum and the version of the record layout and parsing code
-(`RECORD_VERSION`) come first, and every column is checked for its type,
+Like the cache it is never trusted more than the files it stands for: the
+version of the record layout and parsing code (`RECORD_VERSION`) and each
+part's length and checksum are checked, and every column for its type,
 range and safe text (the checks `records.Decoder` makes, done column-wide),
 so a torn, truncated, damaged or foreign file is refused (`BadSnapshot`)
 and loading goes the per-file way. Written to a temporary file and renamed,
@@ -19,13 +20,11 @@ so a reader never sees half of one.
 from __future__ import annotations
 
 import json
-import os
 import struct
 import sys
 import zlib
 from array import array
-from collections.abc import Sequence
-from contextlib import suppress
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,6 +42,7 @@ from tui.data.index import Facet, IndexSummary
 from tui.data.metadata import Metadata
 from tui.data.model import Article
 from tui.data.records import RECORD_VERSION
+from tui.data.section_file import Damaged, Part, read_start, write_parts
 
 MAGIC = b"newsdeck-index\x00\x00"
 
@@ -61,8 +61,7 @@ def _layout_version() -> int:
 
 
 FORMAT = _layout_version()
-_HEADER = struct.Struct("<IIIQ")  # format, record version, checksum of the payload, payload length
-_LENGTH = struct.Struct("<Q")
+_HEADER = struct.Struct("<II")  # format, record version
 
 
 @dataclass(slots=True)
@@ -76,22 +75,25 @@ class FileList:
     scan_problems: list[tuple[str, str]]
     """Folders or files the scan could not look at, with why: a change there is a change too."""
 
-    def matches(self, found: Sequence[tuple[str, int, int]], scan_problems: list[tuple[str, str]]) -> bool:
-        return (
-            scan_problems == self.scan_problems
-            and len(found) == len(self.paths)
-            and all(
-                entry == (path, size, mtime)
-                for entry, path, size, mtime in zip(found, self.paths, self.sizes, self.mtimes, strict=True)
-            )
-        )
+    def matches(self, found: Iterable[tuple[str, int, int]], scan_problems: list[tuple[str, str]]) -> bool:
+        """Is `found` (taken as it comes, stopping at the first difference) this list exactly?
+
+        `scan_problems` is compared once `found` is exhausted: the scan fills it as it goes.
+        """
+        paths, sizes, mtimes = self.paths, self.sizes, self.mtimes
+        count = 0
+        for count, entry in enumerate(found, 1):
+            at = count - 1
+            if at >= len(paths) or entry != (paths[at], sizes[at], mtimes[at]):
+                return False
+        return count == len(paths) and scan_problems == self.scan_problems
 
 
 @dataclass(slots=True)
 class _Columns:
-    """The article sections as read, decoded only when the articles are wanted."""
+    """Where the article sections are, decoded only when the articles are wanted."""
 
-    sections: list[memoryview]
+    path: Path
     count: int
     tables: object
 
@@ -117,7 +119,8 @@ class Snapshot:
         """The articles; a snapshot read from disk decodes and checks them now (BadSnapshot)."""
         pending = self._columns
         if pending is not None:
-            articles = decode_columns(pending.sections, pending.count, read_tables(pending.tables))
+            sections = _articles_part(pending.path, self.identity)
+            articles = decode_columns(sections, pending.count, read_tables(pending.tables))
             known = set(self.files.paths)
             if len(known) != len(self.files.paths) or not known.issuperset(articles.column("path")):
                 raise BadSnapshot("articles of files not listed")
@@ -157,40 +160,11 @@ def write_snapshot(path: Path, snapshot: Snapshot) -> int:
             "providers": [[facet.key, facet.name, facet.count] for facet in snapshot.summary.providers],
         },
     }
-    sections = [
-        json.dumps(meta).encode(),
-        text_section(files.paths),
-        files.sizes.tobytes(),
-        files.mtimes.tobytes(),
-        *columns,
-    ]
-    payload = b"".join(_LENGTH.pack(len(section)) + section for section in sections)
-    identity = zlib.crc32(payload)
-    temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    try:
-        with open(temporary, "wb") as handle:
-            handle.write(MAGIC + _HEADER.pack(FORMAT, RECORD_VERSION, identity, len(payload)))
-            handle.write(payload)
-        os.replace(temporary, path)
-    finally:
-        with suppress(OSError):
-            temporary.unlink()
-    return identity
-
-
-def _sections(payload: bytes) -> list[memoryview]:
-    view = memoryview(payload)
-    sections, offset = [], 0
-    while offset < len(view):
-        if offset + _LENGTH.size > len(view):
-            raise BadSnapshot("truncated")
-        (length,) = _LENGTH.unpack_from(view, offset)
-        offset += _LENGTH.size
-        if offset + length > len(view):
-            raise BadSnapshot("truncated")
-        sections.append(view[offset : offset + length])
-        offset += length
-    return sections
+    # Two parts: what `check` and the check for changes read, then the articles.
+    head = [json.dumps(meta).encode(), text_section(files.paths), files.sizes.tobytes()]
+    head.append(files.mtimes.tobytes())
+    first, second = write_parts(path, MAGIC + _HEADER.pack(FORMAT, RECORD_VERSION), [head, columns])
+    return first << 32 | second
 
 
 def _pairs(value: object) -> list[tuple[str, str]]:
@@ -219,34 +193,50 @@ def _count(value: object) -> int:
 def read_snapshot(path: Path) -> Snapshot:
     """The snapshot at `path`; BadSnapshot unless it is whole, of this version and as written.
 
-    A missing file raises FileNotFoundError, other trouble reading it OSError.
+    Only the first part is read now (counts, files, definitions); the articles
+    are read by `Snapshot.load_articles`, if they are wanted. A missing file
+    raises FileNotFoundError, other trouble reading it OSError.
     """
     with open(path, "rb") as handle:
-        head = handle.read(len(MAGIC) + _HEADER.size)
-        if len(head) != len(MAGIC) + _HEADER.size or not head.startswith(MAGIC):
-            raise BadSnapshot("not a snapshot")
-        version, record_version, identity, length = _HEADER.unpack_from(head, len(MAGIC))
-        if (version, record_version) != (FORMAT, RECORD_VERSION):
-            raise BadSnapshot("another version")
-        payload = handle.read(length + 1)
-    if len(payload) != length or zlib.crc32(payload) != identity:
-        raise BadSnapshot("damaged")
-    sections = _sections(payload)
-    if len(sections) < 4:
+        try:
+            if read_start(handle, MAGIC, _HEADER) != (FORMAT, RECORD_VERSION):
+                raise BadSnapshot("another version")
+            head = Part(handle)
+            sections = list(head.sections())
+            identity = head.checksum << 32 | Part(handle).checksum
+        except Damaged as error:
+            raise BadSnapshot(str(error)) from None
+    if len(sections) != 4:
         raise BadSnapshot("layout")
     try:
-        meta = json.loads(bytes(sections[0]))
+        meta = json.loads(sections[0])
     except (ValueError, RecursionError):
         raise BadSnapshot("header") from None
     if not isinstance(meta, dict):
         raise BadSnapshot("header")
     try:
-        return _read(meta, sections, identity)
+        return _read(meta, sections, identity, path)
     except (KeyError, TypeError, ValueError) as error:
         raise BadSnapshot(f"header ({type(error).__name__})") from None
 
 
-def _read(meta: dict[str, object], sections: list[memoryview], identity: int) -> Snapshot:
+def _articles_part(path: Path, identity: int) -> Iterator[bytes]:
+    """The article sections of the snapshot at `path`, if it is still the one with `identity`."""
+    with open(path, "rb") as handle:
+        try:
+            if read_start(handle, MAGIC, _HEADER) != (FORMAT, RECORD_VERSION):
+                raise BadSnapshot("another version")
+            head = Part(handle)
+            head.skip()
+            body = Part(handle)
+            if head.checksum << 32 | body.checksum != identity:
+                raise BadSnapshot("replaced since it was opened")
+            yield from body.sections()
+        except Damaged as error:
+            raise BadSnapshot(str(error)) from None
+
+
+def _read(meta: dict[str, object], sections: list[bytes], identity: int, path: Path) -> Snapshot:
     count, file_count = _count(meta["articles"]), _count(meta["files"])
     stored: dict[str, object] = meta["metadata"]  # type: ignore[assignment]
     metadata = Metadata(
@@ -276,7 +266,7 @@ def _read(meta: dict[str, object], sections: list[memoryview], identity: int) ->
         metadata=metadata,
         metadata_stamp=stamp,
         identity=identity,
-        _columns=_Columns(sections[4:], count, meta["tables"]),
+        _columns=_Columns(path, count, meta["tables"]),
     )
 
 

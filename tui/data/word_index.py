@@ -15,22 +15,19 @@ and the index is built afresh.
 
 from __future__ import annotations
 
-import os
 import struct
-import zlib
 from array import array
 from bisect import bisect_left
 from collections.abc import Iterable, Sequence
-from contextlib import suppress
 from itertools import pairwise
 from pathlib import Path
 
 from tui.data.folding import WORD, normalize
 from tui.data.model import Article
+from tui.data.section_file import Damaged, Part, read_start, write_parts
 
-_MAGIC = b"newsdeck-words\x00\x01"
-_HEADER = struct.Struct("<IIQ")  # the saved index it belongs to, checksum of the payload, payload length
-_LENGTH = struct.Struct("<Q")
+_MAGIC = b"newsdeck-words\x00\x02"
+_HEADER = struct.Struct("<Q")  # the identity of the saved index it belongs to
 _SEP = "\x00"
 
 
@@ -126,38 +123,27 @@ class WordIndex:
             self._texts.encode(),
             self._text_starts.tobytes(),
         ]
-        payload = b"".join(_LENGTH.pack(len(section)) + section for section in sections)
-        temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-        try:
-            with open(temporary, "wb") as handle:
-                handle.write(_MAGIC + _HEADER.pack(belongs_to, zlib.crc32(payload), len(payload)))
-                handle.write(payload)
-            os.replace(temporary, path)
-        finally:
-            with suppress(OSError):
-                temporary.unlink()
+        write_parts(path, _MAGIC + _HEADER.pack(belongs_to), [sections])
 
     @classmethod
     def read(cls, path: Path, belongs_to: int, articles: Sequence[Article]) -> WordIndex:
         """The word index saved for `belongs_to`; BadWords unless whole and consistent. Raises OSError."""
         with open(path, "rb") as handle:
-            head = handle.read(len(_MAGIC) + _HEADER.size)
-            if len(head) != len(_MAGIC) + _HEADER.size or not head.startswith(_MAGIC):
-                raise BadWords("not a word index")
-            owner, checksum, length = _HEADER.unpack_from(head, len(_MAGIC))
-            if owner != belongs_to:
-                raise BadWords("of another saved index")
-            payload = handle.read(length + 1)
-        if len(payload) != length or zlib.crc32(payload) != checksum:
-            raise BadWords("damaged")
-        sections = _sections(memoryview(payload), 5)
-        try:
-            vocabulary = str(sections[0], "utf-8").split(_SEP) if sections[0] else []
-            texts = str(sections[3], "utf-8")
-        except UnicodeDecodeError:
-            raise BadWords("text") from None
-        starts, flat = _array("Q", sections[1]), _array("I", sections[2])
-        text_starts = _array("Q", sections[4])
+            try:
+                if read_start(handle, _MAGIC, _HEADER) != (belongs_to,):
+                    raise BadWords("of another saved index")
+                # A section at a time, each let go once decoded: these are tens of megabytes.
+                sections = Part(handle).sections()
+                vocabulary = _text(next(sections, b"")).split(_SEP)
+                starts, flat = _array("Q", next(sections, b"")), _array("I", next(sections, b""))
+                texts = _text(next(sections, b""))
+                text_starts = _array("Q", next(sections, b""))
+                if next(sections, None) is not None:
+                    raise BadWords("layout")
+            except Damaged as error:
+                raise BadWords(str(error)) from None
+        if vocabulary == [""]:
+            vocabulary = []
         count = len(articles)
         if not (
             len(starts) == len(vocabulary) + 1
@@ -175,28 +161,19 @@ class WordIndex:
         return cls(articles, vocabulary, starts, flat, texts, text_starts)
 
 
-def _array(kind: str, data: memoryview) -> array[int]:
+def _text(data: bytes) -> str:
+    try:
+        return data.decode()
+    except UnicodeDecodeError:
+        raise BadWords("text") from None
+
+
+def _array(kind: str, data: bytes) -> array[int]:
     column: array[int] = array(kind)
     if len(data) % column.itemsize:
         raise BadWords("length")
     column.frombytes(data)
     return column
-
-
-def _sections(view: memoryview, count: int) -> list[memoryview]:
-    sections, offset = [], 0
-    for _ in range(count):
-        if offset + _LENGTH.size > len(view):
-            raise BadWords("truncated")
-        (length,) = _LENGTH.unpack_from(view, offset)
-        offset += _LENGTH.size
-        if offset + length > len(view):
-            raise BadWords("truncated")
-        sections.append(view[offset : offset + length])
-        offset += length
-    if offset != len(view):
-        raise BadWords("layout")
-    return sections
 
 
 def words_path(snapshot_file: Path) -> Path:
