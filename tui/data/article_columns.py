@@ -17,7 +17,7 @@ from dataclasses import dataclass, fields
 from itertools import accumulate, pairwise
 from typing import Any, TypeVar, overload
 
-from tui.data.columns import ArticleColumns
+from tui.data.columns import ArticleColumns, TextColumn
 from tui.data.dates import in_range
 from tui.data.fields import MAX_IMAGES, MAX_TOPICS
 from tui.data.model import Article, ImageLink, Provider
@@ -38,6 +38,8 @@ Buffer = bytes | memoryview
 
 
 _FIELDS = [field for field in fields(Article) if field.name != "path"]
+_KEPT_AS_STRINGS = {"original_url", "web_url"}
+"""The index looks articles up by their links: these are string objects anyway."""
 
 
 def text_section(values: Sequence[str]) -> bytes:
@@ -54,6 +56,22 @@ def read_text(data: Buffer, count: int, *, block: bool = False) -> list[str]:
     if not safe or len(values) != count or (count == 0 and joined):
         raise BadSnapshot("text column")
     return values
+
+
+def read_text_column(data: Buffer, count: int, *, block: bool = False) -> TextColumn:
+    """As `read_text`, kept as bytes (see `TextColumn`): for texts not needed as string objects."""
+    try:
+        joined = str(data, "utf-8")
+    except UnicodeDecodeError:
+        raise BadSnapshot("text") from None
+    safe = is_safe_block(joined.replace(SEP, "\n")) if block else is_safe_line(joined.replace(SEP, " "))
+    del joined
+    if not safe:
+        raise BadSnapshot("text column")
+    try:
+        return TextColumn(bytes(data), SEP.encode(), count)
+    except ValueError:
+        raise BadSnapshot("text column") from None
 
 
 def _sized(column: array[Any], data: Buffer, count: int) -> None:
@@ -191,7 +209,7 @@ def read_paths(data: Buffer, count: int) -> list[str]:
 class _ImageGroups(Sequence[tuple[ImageLink, ...]]):
     """Each article's images, made when the article is: most articles are never shown."""
 
-    def __init__(self, counts: array[int], urls: list[str], widths: array[int], heights: array[int]) -> None:
+    def __init__(self, counts: array[int], urls: TextColumn, widths: array[int], heights: array[int]) -> None:
         self._starts = array("Q", accumulate(counts, initial=0))
         self._urls, self._widths, self._heights = urls, widths, heights
 
@@ -220,10 +238,13 @@ def decode_columns(sections: Iterator[bytes], count: int, tables: _Tables) -> Ar
     for field in _FIELDS:
         kind = str(field.type)
         data = next(taken)
-        if kind == "str":
-            values: Sequence[object] = read_text(data, count, block=field.metadata.get("text") == "block")
-            if field.name == "title" and "" in values:
+        if kind == "str" and field.name in _KEPT_AS_STRINGS:
+            values: Sequence[object] = read_text(data, count)
+        elif kind == "str":
+            texts = read_text_column(data, count, block=field.metadata.get("text") == "block")
+            if field.name == "title" and 0 in texts.lengths_in_bytes():
                 raise BadSnapshot("untitled article")
+            values = texts
         elif kind == "float | None":
             dates = _floats(data, count)
             if not all(in_range(value) for value in dates if not math.isnan(value)):
@@ -249,7 +270,7 @@ def decode_columns(sections: Iterator[bytes], count: int, tables: _Tables) -> Ar
             total = sum(counts)
             if count and max(counts) > MAX_IMAGES:
                 raise BadSnapshot("images")
-            urls = read_text(next(taken), total)
+            urls = read_text_column(next(taken), total)
             values = _ImageGroups(
                 counts, urls, read_ints("q", next(taken), total), read_ints("q", next(taken), total)
             )

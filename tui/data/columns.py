@@ -10,6 +10,7 @@ columns it needs (topics, providers, dates) directly.
 from __future__ import annotations
 
 import threading
+from array import array
 from collections.abc import Iterator, Sequence
 from dataclasses import fields
 from typing import Any, overload
@@ -78,3 +79,49 @@ class ArticleColumns(Sequence[Article]):
                     self._made = every
                     self._complete = True
         return iter(self._made)  # type: ignore[arg-type]
+
+
+class TextColumn(Sequence[str]):
+    """Many short texts kept as one UTF-8 buffer: each is decoded when asked for.
+
+    A hundred thousand excerpts as string objects cost their header each on top
+    of their text; here the column costs its bytes and an offset per text.
+    """
+
+    __slots__ = ("_data", "_ends")
+
+    def __init__(self, data: bytes, separator: bytes, count: int) -> None:
+        """`data` holds `count` texts joined by `separator` (one byte no text holds)."""
+        self._data = data
+        ends: array[int] = array("Q")
+        if count:
+            at = data.find(separator)
+            while at >= 0:
+                ends.append(at)
+                at = data.find(separator, at + 1)
+            ends.append(len(data))
+        if len(ends) != count:
+            raise ValueError("not that many texts")
+        self._ends = ends
+
+    def __len__(self) -> int:
+        return len(self._ends)
+
+    def lengths_in_bytes(self) -> Iterator[int]:
+        start = 0
+        for end in self._ends:
+            yield end - start
+            start = end + 1
+
+    @overload
+    def __getitem__(self, item: int) -> str: ...
+    @overload
+    def __getitem__(self, item: slice) -> Sequence[str]: ...
+    def __getitem__(self, item: int | slice) -> str | Sequence[str]:
+        if isinstance(item, slice):
+            return [self[position] for position in range(*item.indices(len(self)))]
+        if item < 0:
+            item += len(self._ends)
+        end = self._ends[item]  # IndexError past the end, as a list would
+        start = self._ends[item - 1] + 1 if item else 0
+        return self._data[start:end].decode("utf-8", "surrogateescape")

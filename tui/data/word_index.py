@@ -19,7 +19,7 @@ import struct
 from array import array
 from bisect import bisect_left
 from collections.abc import Iterable, Sequence
-from itertools import pairwise
+from itertools import accumulate, pairwise
 from pathlib import Path
 
 from tui.data.folding import WORD, normalize
@@ -44,7 +44,7 @@ class WordIndex:
         vocabulary: list[str],
         starts: array[int],
         positions: array[int],
-        texts: str,
+        texts: bytes,
         text_starts: array[int],
     ) -> None:
         self._articles = articles
@@ -52,7 +52,8 @@ class WordIndex:
         self._starts = starts
         self._positions = positions
         self._texts = texts
-        """Every article's title, excerpt, provider and topic words, normalised, end to end."""
+        """Every article's title, excerpt, provider and topic words, normalised, end to end, as
+        UTF-8: phrases are looked for in the bytes, without a string object per article."""
         self._text_starts = text_starts
         self.size = len(text_starts) - 1
 
@@ -86,10 +87,10 @@ class WordIndex:
         for word in vocabulary:
             flat.extend(postings.pop(word))
             starts.append(len(flat))
-        text_starts: array[int] = array("Q", [0])
-        for text in texts:
-            text_starts.append(text_starts[-1] + len(text) + 1)
-        return cls(articles, vocabulary, starts, flat, _SEP.join(texts) + _SEP, text_starts)
+        encoded = [text.encode() for text in texts]
+        del texts
+        text_starts: array[int] = array("Q", accumulate((len(text) + 1 for text in encoded), initial=0))
+        return cls(articles, vocabulary, starts, flat, b"\x00".join(encoded) + b"\x00", text_starts)
 
     def positions(self, word: str) -> array[int]:
         at = bisect_left(self.vocabulary, word)
@@ -109,8 +110,10 @@ class WordIndex:
     def has_phrase(self, position: int, phrase: list[str]) -> bool:
         wanted = f" {' '.join(phrase)} "
         text = self._texts[self._text_starts[position] : self._text_starts[position + 1] - 1]
+        if wanted.encode() in b" " + text + b" ":
+            return True
         body = self._articles[position].body_words
-        return wanted in f" {text} " or (bool(body) and wanted in f" {body} ")
+        return bool(body) and wanted in f" {body} "
 
     # On disk ---------------------------------------------------------------------------
 
@@ -120,7 +123,7 @@ class WordIndex:
             _SEP.join(self.vocabulary).encode(),
             self._starts.tobytes(),
             self._positions.tobytes(),
-            self._texts.encode(),
+            self._texts,
             self._text_starts.tobytes(),
         ]
         write_parts(path, _MAGIC + _HEADER.pack(belongs_to), [sections])
@@ -136,7 +139,7 @@ class WordIndex:
                 sections = Part(handle).sections()
                 vocabulary = _text(next(sections, b"")).split(_SEP)
                 starts, flat = _array("Q", next(sections, b"")), _array("I", next(sections, b""))
-                texts = _text(next(sections, b""))
+                texts = next(sections, b"")  # only ever searched, never shown: left as bytes
                 text_starts = _array("Q", next(sections, b""))
                 if next(sections, None) is not None:
                     raise BadWords("layout")
