@@ -348,11 +348,17 @@ class ArticleIndex:
         return self._search
 
     def build_word_index(self) -> WordIndex:
-        return WordIndex.build(
-            self.articles,
-            (self.topics_of(article) for article in self.articles),
-            (self._provider_names[self._provider_keys[article.provider]] for article in self.articles),
+        names = self._topic_names
+        fields = zip(
+            self.values_of("title"),
+            self.values_of("excerpt"),
+            self._providers,
+            self.values_of("body_words"),
+            (tuple(names[key] for key in keys) for keys in self._article_topics),
+            (self._provider_names[self._provider_keys[provider]] for provider in self._providers),
+            strict=False,  # generators: their lengths are the index's by construction
         )
+        return WordIndex.build(self.articles, fields)
 
     def provider_name(self, key: str) -> str:
         """The sidebar's name for the provider facet `key` (each list row asks: a lookup, not a scan)."""

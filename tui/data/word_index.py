@@ -23,7 +23,7 @@ from itertools import accumulate, pairwise
 from pathlib import Path
 
 from tui.data.folding import WORD, normalize
-from tui.data.model import Article
+from tui.data.model import Article, Provider
 from tui.data.section_file import Damaged, Part, read_start, write_parts
 
 _MAGIC = b"newsdeck-words\x00\x02"
@@ -59,24 +59,21 @@ class WordIndex:
 
     @classmethod
     def build(
-        cls, articles: Sequence[Article], topic_names: Iterable[Sequence[str]], provider_names: Iterable[str]
+        cls, articles: Sequence[Article], fields: Iterable[tuple[str, str, Provider, str, Sequence[str], str]]
     ) -> WordIndex:
+        """`fields`: each article's title, excerpt, provider, body words, topic names and sidebar
+        provider name, in index order (given apart, so no article object need be made)."""
         postings: dict[str, array[int]] = {}
-        texts: list[str] = []
-        for position, (article, topics, provider_name) in enumerate(
-            zip(articles, topic_names, provider_names, strict=True)
-        ):
-            provider = article.provider
+        texts: list[bytes] = []
+        for position, (title, excerpt, provider, body_words, topics, provider_name) in enumerate(fields):
             # The sidebar's name finds the provider too when it differs ("ABC News" for ABCNews).
             named = (provider.name, provider.domain) + (
                 (provider_name,) if provider_name != provider.name else ()
             )
-            found = WORD.findall(
-                normalize(" \n ".join((article.title, article.excerpt, *named, " ".join(topics))))
-            )
+            found = WORD.findall(normalize(" \n ".join((title, excerpt, *named, " ".join(topics)))))
             # The body's words are already held by the article (`body_words`): not copied here.
-            texts.append(" ".join(found))
-            for word in set(found).union(article.body_words.split()):
+            texts.append(" ".join(found).encode())
+            for word in set(found).union(body_words.split()):
                 entries = postings.get(word)
                 if entries is None:
                     entries = postings[word] = array("I")
@@ -87,10 +84,8 @@ class WordIndex:
         for word in vocabulary:
             flat.extend(postings.pop(word))
             starts.append(len(flat))
-        encoded = [text.encode() for text in texts]
-        del texts
-        text_starts: array[int] = array("Q", accumulate((len(text) + 1 for text in encoded), initial=0))
-        return cls(articles, vocabulary, starts, flat, b"\x00".join(encoded) + b"\x00", text_starts)
+        text_starts: array[int] = array("Q", accumulate((len(text) + 1 for text in texts), initial=0))
+        return cls(articles, vocabulary, starts, flat, b"\x00".join(texts) + b"\x00", text_starts)
 
     def positions(self, word: str) -> array[int]:
         at = bisect_left(self.vocabulary, word)

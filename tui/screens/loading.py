@@ -126,8 +126,9 @@ class LoadingPart(ReaderScreen):
             self.update_status()
             return
         self.apply(result)
-        # Ready before the reader presses /: seconds of work at 100,000 articles.
-        self.prepare_search(result.index)
+        # Ready before the reader presses /: up to seconds of work at 100,000 articles, begun
+        # once the list is drawn, as a thread holding the interpreter would slow the drawing.
+        self.call_after_refresh(self.prepare_search, result.index)
         if previous is not None and previous.complete:
             self.announce_changes(previous, result)
         elif result.skipped:
