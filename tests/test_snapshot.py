@@ -232,7 +232,7 @@ def test_a_file_caught_being_written_is_checked_again_next_time(
 
 
 async def test_the_list_shows_at_once_and_never_jumps_while_changes_merge(
-    write_article: ArticleWriter, seed: Path, monkeypatch: pytest.MonkeyPatch
+    write_article: ArticleWriter, seed: Path, monkeypatch: pytest.MonkeyPatch, notices: list[str]
 ) -> None:
     from conftest import loaded, status
 
@@ -279,6 +279,9 @@ async def test_the_list_shows_at_once_and_never_jumps_while_changes_merge(
             "z2.md", title="Breaking two", url="https://n.example/z2", published="2024-03-02T01:00:00Z"
         )
         (seed / "a00.md").unlink()
+        write_article(
+            "a59.md", title="Story 59, updated", url="https://n.example/59", published="2024-03-01T00:59:00Z"
+        )
         release.set()
         screen = await loaded(pilot)
         assert articles.row_count == 61
@@ -286,6 +289,10 @@ async def test_the_list_shows_at_once_and_never_jumps_while_changes_merge(
         assert articles.cursor - round(articles.scroll_offset.y) == line, "the list moved under the reader"
         assert "Checking for changes" not in status(screen)
         assert "All articles: 61 articles" in status(screen)
+        titles = [articles.articles[row].title for row in range(articles.row_count)]
+        assert titles[:3] == ["Breaking two", "Breaking one", "Story 59, updated"]
+        assert "Story 00" not in titles
+        assert "2 new articles, 1 article gone" in notices
 
 
 async def test_a_warm_start_is_searchable_from_the_saved_words(
