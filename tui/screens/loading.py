@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tempfile
+import threading
 from pathlib import Path
 
 from textual import work
@@ -44,9 +45,14 @@ class LoadPartial(Message):
 class LoadSaved(Message):
     """Every article, from the saved index, while the directory is checked for changes."""
 
-    def __init__(self, result: LoadResult) -> None:
+    def __init__(self, result: LoadResult, shown: threading.Event) -> None:
         super().__init__()
         self.result = result
+        self.shown = shown
+        """Set once the list is drawn: the check for changes waits for it."""
+
+
+_DRAWING_SECONDS = 2.0
 
 
 class LoadingPart(ReaderScreen):
@@ -68,7 +74,13 @@ class LoadingPart(ReaderScreen):
             self.post_message(LoadPartial(result))
 
         def saved(result: LoadResult) -> None:
-            self.post_message(LoadSaved(result))
+            shown = threading.Event()
+            self.post_message(LoadSaved(result, shown))
+            # Walking 100,000 files at once would hold the interpreter while the list is
+            # being drawn, and delay it: the walk waits for it (a moment at most).
+            waited = 0.0
+            while not shown.wait(0.05) and not worker.is_cancelled and waited < _DRAWING_SECONDS:
+                waited += 0.05
 
         try:
             return load_directory(
@@ -94,6 +106,7 @@ class LoadingPart(ReaderScreen):
     def on_load_saved(self, message: LoadSaved) -> None:
         if self.result is None or not self.result.complete:
             self.loaded(message.result)
+        self.call_after_refresh(message.shown.set)
 
     def load_finished(self, outcome: object) -> None:
         if isinstance(outcome, LoadResult):
