@@ -14,7 +14,7 @@ import sys
 from array import array
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, fields
-from itertools import accumulate, pairwise
+from itertools import accumulate
 from typing import Any, TypeVar, overload
 
 from tui.data.columns import ArticleColumns, TextColumn
@@ -90,10 +90,6 @@ def _floats(data: Buffer, count: int) -> array[float]:
     column: array[float] = array("d")
     _sized(column, data, count)
     return column
-
-
-def _optional_integers(column: array[int]) -> list[int | None]:
-    return [None if value == _NONE_INT else value for value in column]
 
 
 def _table_index(data: Buffer, count: int, table_size: int) -> array[int]:
@@ -232,6 +228,10 @@ class _ImageGroups(Sequence[tuple[ImageLink, ...]]):
         return tuple(map(self._image, range(self._starts[item], self._starts[item + 1])))
 
 
+def _looked_up(table: Sequence[T], data: Buffer, count: int) -> list[T]:
+    return list(map(table.__getitem__, _table_index(data, count, len(table))))
+
+
 def decode_columns(sections: Iterator[bytes], count: int, tables: _Tables) -> ArticleColumns:
     taken = sections
     columns: list[Sequence[object]] = [read_paths(next(taken), count)]
@@ -246,25 +246,22 @@ def decode_columns(sections: Iterator[bytes], count: int, tables: _Tables) -> Ar
                 raise BadSnapshot("untitled article")
             values = texts
         elif kind == "float | None":
-            dates = _floats(data, count)
-            if not all(in_range(value) for value in dates if not math.isnan(value)):
-                raise BadSnapshot("date")
-            values = [None if math.isnan(value) else value for value in dates]
+            values = _dates(_floats(data, count))
         elif kind in ("int", "int | None"):
             integers = read_ints("q", data, count)
             if field.metadata.get("count") and count and min(integers) < 0:
                 raise BadSnapshot("count")
-            values = integers if kind == "int" else _optional_integers(integers)
+            values = integers if kind == "int" else _Missing(integers, _NONE_INT)
             if kind == "int" and _NONE_INT in integers:
                 raise BadSnapshot("integer")
         elif kind == "bool":
             if len(data) != count or bytes(data).translate(None, b"\x00\x01"):
                 raise BadSnapshot("flag")
-            values = [byte == 1 for byte in data]
+            values = _Flags(bytes(data))
         elif kind == "Provider":
-            values = [tables.providers[i] for i in _table_index(data, count, len(tables.providers))]
+            values = _looked_up(tables.providers, data, count)
         elif kind == "tuple[str, ...]":
-            values = [tables.topic_sets[i] for i in _table_index(data, count, len(tables.topic_sets))]
+            values = _looked_up(tables.topic_sets, data, count)
         else:  # images: counts, then urls, widths and heights of all images in a row
             counts = read_ints("I", data, count)
             total = sum(counts)
@@ -282,15 +279,57 @@ def decode_columns(sections: Iterator[bytes], count: int, tables: _Tables) -> Ar
     # Most articles link to one page twice: one string then serves both.
     pairs = zip(columns[original], columns[web], strict=True)
     columns[web] = [first if first == second else second for first, second in pairs]
-    if not _newest_first(columns[names.index("published")]):  # type: ignore[arg-type]
-        raise BadSnapshot("order")
     return ArticleColumns(columns)
 
 
-def _newest_first(dates: list[float | None]) -> bool:
-    """The index's order as far as anything relies on it: dates descending, undated last."""
-    dated = len(dates) - dates.count(None)
-    if None in dates[:dated]:
-        return False
-    times: list[float] = dates[:dated]  # type: ignore[assignment]
-    return all(later >= earlier for later, earlier in pairwise(times))
+def _dates(dates: array[float]) -> _Missing[float]:
+    """The dates column, checked: in range, newest first, undated (NaN) last, as the index keeps them."""
+    dated = [value for value in dates if value == value]  # NaN is the one value unequal to itself
+    if dated and not (in_range(min(dated)) and in_range(max(dated))):
+        raise BadSnapshot("date")
+    # Sorting what is already in order costs one pass; anything else is not as written.
+    if dated != sorted(dated, reverse=True) or any(value == value for value in dates[len(dated) :]):
+        raise BadSnapshot("order")
+    return _Missing(dates, math.nan)
+
+
+class _Missing(Sequence[T | None]):
+    """An array standing in for optional values: `missing` there is None here."""
+
+    __slots__ = ("_missing", "_values")
+
+    def __init__(self, values: array[Any], missing: T) -> None:
+        self._values, self._missing = values, missing
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    @overload
+    def __getitem__(self, item: int) -> T | None: ...
+    @overload
+    def __getitem__(self, item: slice) -> Sequence[T | None]: ...
+    def __getitem__(self, item: int | slice) -> T | Sequence[T | None] | None:
+        if isinstance(item, slice):
+            return [self[position] for position in range(*item.indices(len(self)))]
+        value = self._values[item]
+        # NaN marks a missing date: it is not equal even to itself.
+        return None if value == self._missing or value != value else value
+
+
+class _Flags(Sequence[bool]):
+    __slots__ = ("_bytes",)
+
+    def __init__(self, flags: bytes) -> None:
+        self._bytes = flags
+
+    def __len__(self) -> int:
+        return len(self._bytes)
+
+    @overload
+    def __getitem__(self, item: int) -> bool: ...
+    @overload
+    def __getitem__(self, item: slice) -> Sequence[bool]: ...
+    def __getitem__(self, item: int | slice) -> bool | Sequence[bool]:
+        if isinstance(item, slice):
+            return [byte == 1 for byte in self._bytes[item]]
+        return self._bytes[item] == 1

@@ -13,6 +13,8 @@ import threading
 from array import array
 from collections.abc import Iterator, Sequence
 from dataclasses import fields
+from itertools import accumulate
+from operator import add
 from typing import Any, overload
 
 from tui.data.model import Article
@@ -95,11 +97,9 @@ class TextColumn(Sequence[str]):
         self._data = data
         ends: array[int] = array("Q")
         if count:
-            at = data.find(separator)
-            while at >= 0:
-                ends.append(at)
-                at = data.find(separator, at + 1)
-            ends.append(len(data))
+            # Where each text ends: its length plus those before it and their separators.
+            lengths = map(len, data.split(separator))
+            ends.extend(map(add, accumulate(lengths), range(count + 1)))
         if len(ends) != count:
             raise ValueError("not that many texts")
         self._ends = ends

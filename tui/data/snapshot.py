@@ -29,15 +29,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tui.data.article_columns import (
+    SEP,
     BadSnapshot,
     decode_columns,
     encode_columns,
     line_value,
     read_ints,
-    read_paths,
     read_tables,
     text_section,
 )
+from tui.data.columns import TextColumn
 from tui.data.index import Facet, IndexSummary
 from tui.data.metadata import Metadata
 from tui.data.model import Article
@@ -68,7 +69,7 @@ _HEADER = struct.Struct("<II")  # format, record version
 class FileList:
     """Every article file found, in scan order, as loading saw it."""
 
-    paths: list[str]
+    paths: Sequence[str]
     sizes: array[int]
     mtimes: array[int]
     """-1 for a file that was being written as it was read: it never matches, so it is read again."""
@@ -121,9 +122,6 @@ class Snapshot:
         if pending is not None:
             sections = _articles_part(pending.path, self.identity)
             articles = decode_columns(sections, pending.count, read_tables(pending.tables))
-            known = set(self.files.paths)
-            if len(known) != len(self.files.paths) or not known.issuperset(articles.column("path")):
-                raise BadSnapshot("articles of files not listed")
             self.articles, self._columns = articles, None
         return self.articles
 
@@ -248,8 +246,13 @@ def _read(meta: dict[str, object], sections: list[bytes], identity: int, path: P
     stamp = meta["metadata_stamp"]
     if not isinstance(stamp, list):
         raise BadSnapshot("metadata stamp")
+    try:
+        # Compared with what the scan finds, never opened: decoded one at a time as they are.
+        paths = TextColumn(sections[1], SEP.encode(), file_count)
+    except ValueError:
+        raise BadSnapshot("paths") from None
     files = FileList(
-        read_paths(sections[1], file_count),
+        paths,
         read_ints("q", sections[2], file_count),
         read_ints("q", sections[3], file_count),
         _pairs(meta["scan_problems"]),
