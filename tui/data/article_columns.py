@@ -171,14 +171,15 @@ def read_tables(tables: object) -> _Tables:
             raise BadSnapshot("provider")
         name, domain = (sys.intern(line_value(value)) for value in entry)
         checked_providers.append(Provider(name, domain))
-    checked_topics = []
-    for entry in topic_sets:
-        if not isinstance(entry, list) or len(entry) > MAX_TOPICS:
-            raise BadSnapshot("topics")
-        names = tuple(sys.intern(line_value(name)) for name in entry)
-        if len({name.casefold() for name in names}) != len(names):
-            raise BadSnapshot("topics")
-        checked_topics.append(names)
+    if not all(type(entry) is list and len(entry) <= MAX_TOPICS for entry in topic_sets):
+        raise BadSnapshot("topics")
+    # Tens of thousands of names: checked together, as one line of text would be.
+    every_name = [name for entry in topic_sets for name in entry]
+    if not all(type(name) is str for name in every_name) or not is_safe_line(" ".join(every_name)):
+        raise BadSnapshot("topics")
+    checked_topics = [tuple(map(sys.intern, entry)) for entry in topic_sets]
+    if any(len(names) > 1 and len(set(map(str.casefold, names))) != len(names) for names in checked_topics):
+        raise BadSnapshot("topics")  # parsing keeps one of each
     return _Tables(checked_providers, checked_topics)
 
 

@@ -148,13 +148,15 @@ class ArticleIndex:
         aliases = {alias: topic_key(name) for alias, name in metadata.topic_names.items()}
         # Articles repeat a few thousand lists of topics: each list is resolved once.
         resolved: dict[str, str] = {}
-        keys_of: dict[tuple[str, ...], tuple[str, ...]] = {}
-        uses: dict[tuple[str, ...], int] = {}
+        # By identity: the lists are shared objects, and hashing a tuple is not cached.
+        keys_of: dict[int, tuple[str, ...]] = {}
+        uses: dict[int, int] = {}
+        lists: dict[int, tuple[str, ...]] = {}
         self._article_topics: list[tuple[str, ...]] = []
         # Positions as 4-byte arrays: a list would spend 36 bytes per entry.
         self._topic_positions: dict[str, array[int]] = {}
         for position, names in enumerate(self.values_of("topics")):
-            keys = keys_of.get(names)
+            keys = keys_of.get(id(names))
             if keys is None:
                 found: dict[str, None] = {}
                 for name in names:
@@ -162,9 +164,9 @@ class ArticleIndex:
                     if key is None:
                         key = resolved[name] = aliases.get(topic_key(name), topic_key(name))
                     found[key] = None
-                keys = keys_of[names] = tuple(found)
-                uses[names] = 0
-            uses[names] += 1
+                keys = keys_of[id(names)] = tuple(found)
+                uses[id(names)], lists[id(names)] = 0, names
+            uses[id(names)] += 1
             for key in keys:
                 positions = self._topic_positions.get(key)
                 if positions is None:
@@ -172,8 +174,8 @@ class ArticleIndex:
                 positions.append(position)
             self._article_topics.append(keys)
         spellings: dict[tuple[str, str], int] = {}
-        for names, count in uses.items():
-            for name in names:
+        for identity, count in uses.items():
+            for name in lists[identity]:
                 spelling = (resolved[name], name)
                 spellings[spelling] = spellings.get(spelling, 0) + count
 
