@@ -15,6 +15,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import ftfy
+import ftfy.badness
 import pytest
 import yaml
 from hypothesis import HealthCheck, example, given, settings
@@ -36,9 +38,18 @@ from tui.data.parallel import _read_path, read_bounded
 from tui.data.parse import _split_related, parse_article
 from tui.data.records import encode
 from tui.data.sanitize import (
+    _C1_OR_MOJIBAKE,
+    _FTFY_CONFIG,
+    _REFERENCE,
+    _SEGMENT,
     _SINGLE_LINE_TABLE,
     _UNSAFE_IN_BLOCK,
     _UNSAFE_IN_LINE,
+    _looks_like_mojibake,
+    _mojibake_reach,
+    _nothing_to_fix,
+    _show_lone_c1,
+    _show_reference,
     clean_line,
     is_safe_block,
     is_safe_line,
@@ -89,7 +100,8 @@ VALUES = [
     "2021-02-30T10:00Z", "2024-03-01", "007", "0", "-0", "-1", "+1", "17", "1_000", "0x1f", "0o17", "0b11",
     "1:20", "1.5", "1e5", ".inf", "-.inf", ".nan", "99999999999999999999", "123456789012345678",
     "yes", "No", "TRUE", "off", "~", "null", "Null", '""', '"quoted"', '"a # b"', '"a: b"', '"it\'s"',
-    '"with \\" escape"', '"tab\\there"', '"unclosed', "'single'", "'it''s'", "'''", "'a' b", '"a" b',
+    '"with \\" escape"', '"a\\\\b"', '"\\\\"', '"\\""', '"\\\\\\""', '"end\\\\" x"', '"\\/"', '"\\x41"',
+    '"tab\\there"', '"unclosed', "'single'", "'it''s'", "'''", "'a' b", '"a" b',
     "a #b", "a#b", "a: b", "a:b", "a:", "&a x", "*a", "!tag x", "!!str 1", "!!int x", "[1, 2]", "{a: 1}",
     "|", ">", "- x", "-x", "-5abc", "-", "%x", "@x", "`x", "?x", ":x", ",x", "=", "<<", "é", "café ’s",
     "日本語", "a\u2028b", "a\x85b", "a\tb", "\ufeffa", "a\u202eb", "a\x7fb", "a\x1bb", "x  ", "  x",
@@ -187,6 +199,11 @@ def test_load_yaml_gives_the_same_value_or_reason_either_way(text: str) -> None:
 # -- the front matter split and the related block cut in one pass --------------------------
 
 
+def one_pass_split(text: str) -> tuple[str, str, str, int | None]:
+    start, end, body, lean, related = _split_related(text)
+    return text[start:end], body, lean, related
+
+
 def reference_split(text: str) -> tuple[str, str, str, int | None]:
     """What parsing did before: the frontmatter library's split, then the cut."""
     if not _YAML.detect(text):
@@ -214,7 +231,7 @@ PIECES = [
 def test_one_pass_split_gives_what_split_and_cut_give(pieces: list[str], end: str) -> None:
     text = "\n".join(pieces) + end
     results = []
-    for split in (_split_related, reference_split):
+    for split in (one_pass_split, reference_split):
         try:
             results.append(split(text))
         except SkipFile as error:
@@ -332,3 +349,39 @@ URL_PIECES = [
 def test_plain_links_are_judged_as_urlsplit_judges_them(pieces: list[str]) -> None:
     url = "".join(pieces)
     assert is_web_url(url) == reference_is_web_url(url), url
+
+
+# -- text the mojibake fixer would leave as it is -------------------------------------------
+
+MOJIBAKE_PIECES = [
+    "a", "Z", " ", "\n", ".", "s", "’", "“", "”", "—", "é", "ü", "日本", "â€™", "â€œ", "Ã©", "Ã ", "Â ", "Â",
+    "Ã", "œ", "œx", "×²", "ØØ", "√±", "вЂ", "ГўВЂВ", "β€", "ā€", "€", "™", "°", "│", "ï»¿", "&amp;", "&",
+    "<b>", "e\u0301", "\x9b", "\x85", "\u00a0", "ß", "Ð", "Î", "ΒΓ", "αβ",
+]
+
+
+def reference_repair(text: str) -> str:
+    if "&#" in text:
+        text = _REFERENCE.sub(_show_reference, text)
+    if text.isascii():
+        return text
+    return ftfy.fix_text(_C1_OR_MOJIBAKE.sub(_show_lone_c1, text), config=_FTFY_CONFIG)
+
+
+def test_the_mojibake_pattern_is_searched_near_non_ascii_only() -> None:
+    assert _mojibake_reach() is not None  # else every text is searched whole: right, but slow
+
+
+@SPEEDUPS
+@given(st.lists(st.sampled_from(MOJIBAKE_PIECES), max_size=16))
+@example(["Facebook", "â€™", "s"])
+@example(["a", "\n", "Â ", "x"])
+@example(["œ", "\n"])
+def test_text_skips_the_fixer_only_when_the_fixer_would_change_nothing(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    if _nothing_to_fix(text):
+        assert ftfy.fix_text(text, config=_FTFY_CONFIG) == text
+    for segment in _SEGMENT.findall(text):
+        if ftfy.badness.is_bad(segment):
+            assert _looks_like_mojibake(segment)
+    assert repair(text) == reference_repair(text)

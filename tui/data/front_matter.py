@@ -225,7 +225,7 @@ def cut_top_level(front: str, key: str) -> tuple[str, str | None]:
 
 # The plain YAML nearly every front matter is written in, read without PyYAML: block
 # mappings and sequences, one scalar a line. Anything else (flow collections, anchors,
-# tags, comments, block or multi-line scalars, escapes, tabs, odd indentation, characters
+# tags, comments, block or multi-line scalars, most escapes, tabs, odd indentation, characters
 # YAML refuses or reads as line breaks) makes `_simple_yaml` give up and PyYAML read the
 # text as before. What it does read, it builds exactly as `_ArticleLoader` would: plain
 # scalars are resolved by PyYAML's own implicit resolvers.
@@ -235,8 +235,9 @@ _NOT_SIMPLE = re.compile(
 # A line: its indentation, a sequence dash, a key, and the rest (a scalar, or nothing).
 _LINE = re.compile(r"^( *)(- +)?(?:([A-Za-z_][A-Za-z0-9_]{0,99}):(?: +|$))?([^\n]*)", re.MULTILINE)
 _Line = tuple[int, str, str, str]
-_DOUBLE_QUOTED = re.compile(r'"([^"\\]*)"')
-_SINGLE_QUOTED = re.compile(r"'((?:[^']|'')*)'")
+_DOUBLE_QUOTED = re.compile(r'"([^"\\]*(?:\\["\\][^"\\]*)*)"')  # of the escapes, only \" and \\
+_ESCAPED = re.compile(r'\\(["\\])')
+_SINGLE_QUOTED = re.compile(r"'([^']*(?:''[^']*)*)'")
 _SIMPLE_INT = re.compile(r"-?(?:0|[1-9][0-9]{0,17})")
 _NOT_PLAIN_START = frozenset("-?:,[]{}#&*!|>'\"%@`")
 _STR = "tag:yaml.org,2002:str"
@@ -294,7 +295,9 @@ def _scalar(raw: str) -> object:
         quoted = (_DOUBLE_QUOTED if first == '"' else _SINGLE_QUOTED).fullmatch(raw)
         if quoted is None:
             raise _NotSimple
-        return quoted.group(1) if first == '"' else quoted.group(1).replace("''", "'")
+        if first == "'":
+            return quoted.group(1).replace("''", "'")
+        return _ESCAPED.sub(r"\1", quoted.group(1)) if "\\" in raw else quoted.group(1)
     value = _PLAIN_CACHE.get(raw, _PLAIN_CACHE)
     if value is _PLAIN_CACHE:
         value = _plain(raw)
@@ -302,11 +305,6 @@ def _scalar(raw: str) -> object:
             _PLAIN_CACHE.clear()
         _PLAIN_CACHE[raw] = value
     return value
-
-
-def _block(lines: list[_Line], at: int, indent: int) -> tuple[object, int]:
-    """The mapping or sequence whose first line is `lines[at]`, at `indent`; and the next line."""
-    return (_sequence if lines[at][1] else _mapping)(lines, at, indent)
 
 
 def _mapping(lines: list[_Line], at: int, indent: int) -> tuple[object, int]:
@@ -318,11 +316,12 @@ def _mapping(lines: list[_Line], at: int, indent: int) -> tuple[object, int]:
             raise _NotSimple
         at += 1
         if raw:
-            mapping[_key(key)] = _scalar(raw.rstrip(" "))
-        elif at < end and lines[at][0] > indent:
-            mapping[_key(key)], at = _block(lines, at, lines[at][0])
+            value = _scalar(raw.rstrip(" "))
+        elif at < end and lines[at][0] > indent:  # a block of its own: a list if it opens with a dash
+            value, at = (_sequence if lines[at][1] else _mapping)(lines, at, lines[at][0])
         else:
-            mapping[_key(key)] = None
+            value = None
+        mapping[_key(key)] = value
         if at < end and lines[at][0] > indent:
             raise _NotSimple
     return mapping, at

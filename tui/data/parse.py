@@ -111,22 +111,25 @@ def _closing_at(text: str, start: int, end: int) -> re.Match[str] | None:
     return None
 
 
-def _split_related(text: str) -> tuple[str, str, str, int | None]:
-    """(front matter, body, front matter without its `related` block, that block's length or None).
+def _split_related(text: str) -> tuple[int, int, str, str, int | None]:
+    """Where the front matter is in `text`, the body, the front matter without its `related`
+    block, and that block's length (None without one).
 
     What `split_front_matter` and `cut_top_level(front, "related")` give, in one pass over
     the related block, which is most of a typical file: the closing `---` is looked for
-    beyond it only, where the block's end is found.
+    beyond it only, where the block's end is found. The front matter itself is not copied
+    out (a copy scans every character again): it is needed only when the rest cannot be read.
     """
     opening = _BOUNDARY.match(text)
-    start = opening.end() if opening is not None else 0
-    marker = text.find(_RELATED, start) if opening is not None else -1
-    if marker < 0 or _closing_at(text, start, marker) is not None:
-        front, body = split_front_matter(text)
-        lean, related = cut_top_level(front, "related")
-        return front, body, lean, None if related is None else len(related)
+    if opening is None:
+        raise SkipFile("no front matter (the file must start with a --- line)")
+    start = opening.end()
+    marker = text.find(_RELATED, start)
+    closing = _closing_at(text, start, len(text) if marker < 0 else marker)
+    if closing is not None:  # no related block in the front matter
+        return start, closing.start(), text[closing.end() :], text[start : closing.start()], None
     at = marker + len(_RELATED)
-    while (line := _BLOCK_END_OR_DASHES.search(text, at)) is not None:
+    while marker >= 0 and (line := _BLOCK_END_OR_DASHES.search(text, at)) is not None:
         block_end = line.start()
         if text.startswith("---", block_end + 1):
             closing = _BOUNDARY.match(text, block_end + 1)
@@ -139,23 +142,23 @@ def _split_related(text: str) -> tuple[str, str, str, int | None]:
             closing = _closing_at(text, block_end, len(text))
             if closing is None:
                 break
-        front, lean = text[start : closing.start()], text[start:marker] + text[block_end : closing.start()]
-        return front, text[closing.end() :], lean, block_end - marker - 1
+        lean = text[start:marker] + text[block_end : closing.start()]
+        return start, closing.start(), text[closing.end() :], lean, block_end - marker - 1
     raise SkipFile("front matter is not closed by a --- line")
 
 
 def _parse_text(text: str, path: str, related_size: int | None = None) -> Article:
     """The article in a file's decoded text; `related_size` when its related block was left out."""
-    front, body, lean, related = _split_related(text)
-    lean = cut_top_level(lean, "secured")[0]
+    start, end, body, lean, related = _split_related(text)
+    lean, secured = cut_top_level(lean, "secured")
     try:
         fields = _load_yaml(lean)
     except SkipFile:
-        if lean is front:
+        if related is None and secured is None:  # nothing was left out
             raise
         # An anchor defined in a part left out (`related:`, `secured:`), or a real
         # problem: either way the whole front matter says which.
-        fields = _load_yaml(front)
+        fields = _load_yaml(text[start:end])
     if fields is None:
         raise SkipFile("front matter is empty")
     if not isinstance(fields, dict):

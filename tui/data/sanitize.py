@@ -16,8 +16,11 @@ repairs, so a name is shown as the bytes it has.
 from __future__ import annotations
 
 import re
+import unicodedata
+from typing import Any
 
 import ftfy
+import ftfy.badness
 
 # Control characters become their visible "control picture" (U+2400 block),
 # so an escape sequence shows as "␛[31m" instead of colouring the screen.
@@ -100,12 +103,84 @@ def _show_reference(match: re.Match[str]) -> str:
 
 
 def repair(text: str) -> str:
-    """Undo mojibake; ASCII text cannot hold any, so it skips the fixer."""
+    """Undo mojibake; ASCII text cannot hold any, nor text the fixer would find nothing in."""
     if "&#" in text:
         text = _REFERENCE.sub(_show_reference, text)
-    if text.isascii():
+    if text.isascii() or _nothing_to_fix(text):
         return text
     return ftfy.fix_text(_C1_OR_MOJIBAKE.sub(_show_lone_c1, text), config=_FTFY_CONFIG)
+
+
+# When `ftfy.fix_text` (with _FTFY_CONFIG) gives text back unchanged, known beforehand:
+# a fixer is a cost worth skipping (most of it is its mojibake pattern, searched from
+# every character). Text is left alone when it has no `&` (no HTML entity), no C1 or
+# surrogate, is NFC already, and no line of it (the fixer works line by line) matches
+# the mojibake pattern. That pattern is searched only around non-ASCII characters: each
+# of its matches holds one and spans a few characters, as `_mojibake_reach` makes sure.
+_C1_OR_SURROGATE = re.compile("[\x80-\x9f\ud800-\udfff]")
+_NON_ASCII = re.compile("[^\x00-\x7f]+")
+_SEGMENT = re.compile("[^\n]*\n|[^\n]+")
+_MOJIBAKE = ftfy.badness.BADNESS_RE
+_reach: list[int | None] = []
+
+
+def _nothing_to_fix(text: str) -> bool:
+    if "&" in text or len(text) > _FTFY_CONFIG.max_decode_length or _C1_OR_SURROGATE.search(text):
+        return False
+    if not unicodedata.is_normalized("NFC", text):
+        return False
+    return not any(_looks_like_mojibake(segment) for segment in _SEGMENT.findall(text))
+
+
+def _looks_like_mojibake(segment: str) -> bool:
+    """`ftfy.badness.is_bad(segment)`, or True where it is not sure."""
+    reach = _mojibake_reach()
+    if reach is None:
+        return bool(_MOJIBAKE.search(segment))
+    start = end = -1
+    for run in _NON_ASCII.finditer(segment):
+        low, high = run.start() - reach + 1, run.end() + reach - 1
+        if low > end:  # not within reach of the runs before: search those first
+            if end >= 0 and _MOJIBAKE.search(segment, max(0, start), end):
+                return True
+            start = low
+        end = high
+    return end >= 0 and _MOJIBAKE.search(segment, max(0, start), end) is not None
+
+
+def _mojibake_reach() -> int | None:
+    """The most characters a match of the mojibake pattern spans, when every one of its
+    matches holds a non-ASCII character; None when the pattern cannot be shown to."""
+    if not _reach:
+        _reach.append(_worked_out_reach())
+    return _reach[0]
+
+
+def _worked_out_reach() -> int | None:
+    parser, codes = getattr(re, "_parser", None), getattr(re, "_constants", None)
+    if parser is None or codes is None or _MOJIBAKE.flags & re.IGNORECASE:
+        return None
+
+    def non_ascii(op: object, argument: Any) -> bool:
+        if op is codes.LITERAL:
+            return bool(argument >= 0x80)
+        if op is codes.IN:
+            return all(
+                (kind is codes.LITERAL and value >= 0x80) or (kind is codes.RANGE and value[0] >= 0x80)
+                for kind, value in argument
+            )
+        return False
+
+    try:
+        parsed = parser.parse(_MOJIBAKE.pattern, _MOJIBAKE.flags)
+        (op, (_, branches)), *others = parsed.data
+        if op is not codes.BRANCH or others:
+            return None
+        if all(any(non_ascii(*item) for item in branch.data) for branch in branches):
+            return int(parsed.getwidth()[1])
+    except Exception:  # a pattern or a parser unlike the ones this was written for
+        return None
+    return None
 
 
 def clean_line(text: str) -> str:
