@@ -323,3 +323,32 @@ async def test_a_warm_start_is_searchable_from_the_saved_words(
             await pilot.pause()
             assert "Search: kalam" in status(screen) and "1 article" in status(screen)
     assert built == [], "the word index was built again instead of read"
+
+
+@pytest.mark.parametrize("block", [False, True])
+def test_a_text_column_is_as_safe_as_a_text(block: bool) -> None:
+    from tui.data.article_columns import read_text_column, text_section
+    from tui.data.sanitize import is_safe_block, is_safe_line
+
+    safe = is_safe_block if block else is_safe_line
+    samples = [
+        "plain words",
+        "tab\there",
+        "two\nlines",
+        "bell\x07",
+        "escape \x1b[31m",
+        "delete\x7f",
+        "“curly” Facebook’s",
+        "c1 \x9b here",
+        "bidi \u202e here",
+        "isolate \u2066 here",
+        "",
+    ]
+    for sample in samples:
+        column = [sample, "a title", sample]
+        data = text_section(column)
+        if safe(sample):
+            assert list(read_text_column(data, 3, block=block)) == column
+        else:
+            with pytest.raises(BadSnapshot):
+                read_text_column(data, 3, block=block)

@@ -58,18 +58,28 @@ def read_text(data: Buffer, count: int, *, block: bool = False) -> list[str]:
     return values
 
 
+_ASCII_IN_LINE = bytes([0, *range(0x20, 0x7F)])
+"""The ASCII a line of text may hold (and the separator): `sanitize.is_safe_line` for ASCII."""
+_ASCII_IN_BLOCK = _ASCII_IN_LINE + b"\t\n"
+
+
 def read_text_column(data: Buffer, count: int, *, block: bool = False) -> TextColumn:
     """As `read_text`, kept as bytes (see `TextColumn`): for texts not needed as string objects."""
-    try:
-        joined = str(data, "utf-8")
-    except UnicodeDecodeError:
-        raise BadSnapshot("text") from None
-    safe = is_safe_block(joined.replace(SEP, "\n")) if block else is_safe_line(joined.replace(SEP, " "))
-    del joined
+    data = bytes(data)
+    if data.isascii():
+        # Most columns are plain ASCII: checked byte-wise, never decoded as a whole.
+        safe = not data.translate(None, _ASCII_IN_BLOCK if block else _ASCII_IN_LINE)
+    else:
+        try:
+            joined = str(data, "utf-8")
+        except UnicodeDecodeError:
+            raise BadSnapshot("text") from None
+        safe = is_safe_block(joined.replace(SEP, "\n")) if block else is_safe_line(joined.replace(SEP, " "))
+        del joined
     if not safe:
         raise BadSnapshot("text column")
     try:
-        return TextColumn(bytes(data), SEP.encode(), count)
+        return TextColumn(data, SEP.encode(), count)
     except ValueError:
         raise BadSnapshot("text column") from None
 
