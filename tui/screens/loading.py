@@ -97,6 +97,7 @@ class LoadingPart(ReaderScreen):
     def on_load_progress(self, message: LoadProgress) -> None:
         # A total of 0 means the folders are still being walked: an indeterminate bar.
         self.query_one(ProgressBar).update(total=message.total or None, progress=message.done)
+        self.add_class("-reading-files")
         self.progress = (message.done, message.total)
 
     def on_load_partial(self, message: LoadPartial) -> None:
