@@ -352,3 +352,63 @@ def test_a_text_column_is_as_safe_as_a_text(block: bool) -> None:
         else:
             with pytest.raises(BadSnapshot):
                 read_text_column(data, 3, block=block)
+
+
+def test_the_newest_articles_of_a_large_snapshot_come_first(write_article: ArticleWriter, seed: Path) -> None:
+    from tui.data.snapshot import FIRST_PAGE
+
+    for number in range(FIRST_PAGE + 44):
+        write_article(
+            f"a{number:03d}.md",
+            title=f"Story {number:03d}",
+            url=f"https://n.example/{number}",
+            published=f"2024-03-{1 + number // 100:02d}T{number % 100 // 60:02d}:{number % 60:02d}:00Z",
+        )
+    fresh = load_directory(seed, use_cache=False)
+    load_directory(seed)
+    partials: list[LoadResult] = []
+    warm = load_directory(seed, on_partial=partials.append)
+    (first,) = partials
+    assert not first.complete and len(first.index) == FIRST_PAGE
+    assert list(first.index.articles) == list(fresh.index.articles[:FIRST_PAGE])
+    assert first.summary == fresh.index.summary  # the sidebar's counts are whole at once
+    assert list(warm.index.articles) == list(fresh.index.articles)
+
+
+async def test_the_newest_articles_show_while_the_rest_are_read(
+    write_article: ArticleWriter, seed: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from conftest import loaded, status
+
+    import tui.data.loader
+    from tui.app import NewsDeckApp
+    from tui.data.snapshot import FIRST_PAGE
+    from tui.widgets.article_list import ArticleList
+    from tui.widgets.topic_sidebar import TopicSidebar
+
+    for number in range(FIRST_PAGE + 10):
+        write_article(f"a{number:03d}.md", title=f"Story {number:03d}", url=f"https://n.example/{number}")
+    load_directory(seed)
+    decoding = threading.Event()
+    release = threading.Event()
+    real = tui.data.loader.index_of
+
+    def gated(snapshot: object) -> object:
+        decoding.set()
+        release.wait(10)
+        return real(snapshot)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(tui.data.loader, "index_of", gated)
+    app = NewsDeckApp(seed)
+    async with app.run_test(size=(120, 30)) as pilot:
+        articles = app.screen.query_one(ArticleList)
+        while not decoding.is_set() or articles.row_count == 0:
+            await pilot.pause()
+        assert articles.row_count == FIRST_PAGE
+        line = status(app.screen)  # type: ignore[arg-type]
+        assert line.startswith("Loading…") and f"{FIRST_PAGE} articles" in line
+        assert app.screen.query_one(TopicSidebar).rows[0].count == FIRST_PAGE + 10
+        release.set()
+        screen = await loaded(pilot)
+        assert articles.row_count == FIRST_PAGE + 10
+        assert "Loading" not in status(screen)

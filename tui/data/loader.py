@@ -14,69 +14,25 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tui.data.cache import CacheUnavailable, FileResult, cache_path_for, open_for_loading
-from tui.data.index import ArticleIndex, IndexSummary
+from tui.data.index import ArticleIndex
+from tui.data.load_result import LoadError, LoadResult, Partial, Progress, SkippedFile
 from tui.data.metadata import load_metadata, metadata_stamp
 from tui.data.model import Article
 from tui.data.records import BadRecord, Decoder
 from tui.data.sanitize import visible
 from tui.data.scan import FoundFile, iter_article_files
-from tui.data.snapshot import BadSnapshot, snapshot_path
+from tui.data.snapshot import FIRST_PAGE, BadSnapshot, Snapshot, snapshot_path
 from tui.data.warm import FileTally, SavedLoad, index_of, keep_words, open_saved, save_snapshot
 
 if TYPE_CHECKING:
     from tui.data.extras import ArticleExtras
 
-Progress = Callable[[int, int], None]
-"""Called with (files done, files in all) as loading goes on; 0 in all while still counting."""
-
-
-class LoadError(Exception):
-    """The seed directory itself cannot be read; the message says why."""
-
-
-@dataclass(frozen=True, slots=True)
-class SkippedFile:
-    """A file that was not loaded. Both fields are safe to show (see `sanitize.visible`)."""
-
-    path: str
-    reason: str
-
-
-@dataclass(slots=True)
-class LoadResult:
-    root: Path
-    index_source: ArticleIndex | Callable[[], ArticleIndex]
-    """The index, or how to build it when first asked (`check` may need only the summary)."""
-    skipped: list[SkippedFile] = field(default_factory=list)
-    duplicates: int = 0
-    seconds: float = 0.0
-    complete: bool = True
-    """False for the partial results handed out while loading goes on."""
-    from_cache: int = 0
-    notices: list[str] = field(default_factory=list)
-    """Things the user should know that are not about one file (the cache)."""
-    checking: bool = False
-    """From the saved index, shown while the directory is checked for changes."""
-    summary_source: IndexSummary | None = None
-
-    @property
-    def index(self) -> ArticleIndex:
-        if not isinstance(self.index_source, ArticleIndex):
-            self.index_source = self.index_source()
-        return self.index_source
-
-    @property
-    def summary(self) -> IndexSummary:
-        return self.summary_source or self.index.summary
-
-
-Partial = Callable[[LoadResult], None]
 _SAVE_EVERY = 5000
 
 
@@ -180,6 +136,8 @@ def load_directory(
     if saved is not None:
         snapshot = saved.snapshot
         index: ArticleIndex | Callable[[], ArticleIndex] = partial(_saved_index, saved)
+        if on_partial is not None:
+            _newest_first(root_path, snapshot, on_partial)
         if not summary_only:
             try:
                 index = index_of(snapshot)
@@ -369,6 +327,17 @@ def _load_files(
     if problem is not None:
         final.notices.append(problem)
     return final
+
+
+def _newest_first(root: Path, snapshot: Snapshot, on_partial: Partial) -> None:
+    """The newest articles of a large saved index, listed while the rest are decoded."""
+    if snapshot.summary.size <= FIRST_PAGE:
+        return
+    try:
+        page = ArticleIndex(snapshot.first_page(), snapshot.metadata, presorted=True)
+    except BadSnapshot:
+        return  # the whole index will say so, or be refused
+    on_partial(LoadResult(root=root, index_source=page, complete=False, summary_source=snapshot.summary))
 
 
 def _saved_index(saved: SavedLoad) -> ArticleIndex:

@@ -46,6 +46,8 @@ from tui.data.records import RECORD_VERSION
 from tui.data.section_file import Damaged, Part, read_start, write_parts
 
 MAGIC = b"newsdeck-index\x00\x00"
+FIRST_PAGE = 256
+"""How many of the newest articles are kept apart, to be listed while the rest are read."""
 
 
 def _layout_version() -> int:
@@ -100,6 +102,13 @@ class _Columns:
 
 
 @dataclass(slots=True)
+class _FirstPage:
+    sections: list[bytes]
+    count: int
+    tables: object
+
+
+@dataclass(slots=True)
 class Snapshot:
     articles: Sequence[Article]
     """In index order (newest first), duplicates already merged; see `load_articles`."""
@@ -115,6 +124,14 @@ class Snapshot:
     identity: int = 0
     """The payload's checksum: other saved files (the word index) name the snapshot they belong to."""
     _columns: _Columns | None = None
+    _first_page: _FirstPage | None = None
+
+    def first_page(self) -> Sequence[Article]:
+        """The newest articles (a screenful and more), decoded on their own; BadSnapshot."""
+        page = self._first_page
+        if page is None:
+            return self.articles[:FIRST_PAGE]
+        return decode_columns(iter(page.sections), page.count, read_tables(page.tables))
 
     def load_articles(self) -> Sequence[Article]:
         """The articles; a snapshot read from disk decodes and checks them now (BadSnapshot)."""
@@ -158,11 +175,18 @@ def write_snapshot(path: Path, snapshot: Snapshot) -> int:
             "providers": [[facet.key, facet.name, facet.count] for facet in snapshot.summary.providers],
         },
     }
-    # Two parts: what `check` and the check for changes read, then the articles.
+    # Three parts: what `check` and the check for changes read; the newest articles, shown
+    # before the rest are decoded; then all the articles.
+    page, page_tables = encode_columns(articles[:FIRST_PAGE])
+    meta["first_page"] = {"count": min(len(articles), FIRST_PAGE), "tables": page_tables}
     head = [json.dumps(meta).encode(), text_section(files.paths), files.sizes.tobytes()]
     head.append(files.mtimes.tobytes())
-    first, second = write_parts(path, MAGIC + _HEADER.pack(FORMAT, RECORD_VERSION), [head, columns])
-    return first << 32 | second
+    checksums = write_parts(path, MAGIC + _HEADER.pack(FORMAT, RECORD_VERSION), [head, page, columns])
+    return _identity(*checksums)
+
+
+def _identity(head: int, page: int, body: int) -> int:
+    return head << 32 | (body ^ page)
 
 
 def _pairs(value: object) -> list[tuple[str, str]]:
@@ -201,7 +225,9 @@ def read_snapshot(path: Path) -> Snapshot:
                 raise BadSnapshot("another version")
             head = Part(handle)
             sections = list(head.sections())
-            identity = head.checksum << 32 | Part(handle).checksum
+            page = Part(handle)
+            page_sections = list(page.sections())
+            identity = _identity(head.checksum, page.checksum, Part(handle).checksum)
         except Damaged as error:
             raise BadSnapshot(str(error)) from None
     if len(sections) != 4:
@@ -213,7 +239,10 @@ def read_snapshot(path: Path) -> Snapshot:
     if not isinstance(meta, dict):
         raise BadSnapshot("header")
     try:
-        return _read(meta, sections, identity, path)
+        snapshot = _read(meta, sections, identity, path)
+        first: dict[str, object] = meta["first_page"]
+        snapshot._first_page = _FirstPage(page_sections, _count(first["count"]), first["tables"])
+        return snapshot
     except (KeyError, TypeError, ValueError) as error:
         raise BadSnapshot(f"header ({type(error).__name__})") from None
 
@@ -226,8 +255,10 @@ def _articles_part(path: Path, identity: int) -> Iterator[bytes]:
                 raise BadSnapshot("another version")
             head = Part(handle)
             head.skip()
+            page = Part(handle)
+            page.skip()
             body = Part(handle)
-            if head.checksum << 32 | body.checksum != identity:
+            if _identity(head.checksum, page.checksum, body.checksum) != identity:
                 raise BadSnapshot("replaced since it was opened")
             yield from body.sections()
         except Damaged as error:

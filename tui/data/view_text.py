@@ -69,11 +69,13 @@ class StatusFacts:
     marks_problem: bool = False
     checking: bool = False
     """The list comes from the saved index and the folder is being checked for changes."""
+    partial: bool = False
+    """Only some of the articles are listed yet."""
 
 
 def status_line(shown: VisibleView | None, facts: StatusFacts) -> str:
     """The line under the panes: what is shown, in which order, and what went wrong."""
-    loading = loading_text(facts.progress, facts.checking)
+    loading = loading_text(facts.progress, facts.checking) or ("Loading…" if facts.partial else "")
     if shown is None:
         return loading or "Loading…"
     spec, index = shown.spec, shown.index

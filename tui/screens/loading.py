@@ -160,7 +160,8 @@ class LoadingPart(ReaderScreen):
         first = self.result is None
         self.result = result
         self.attach_marks()
-        self.query_one(TopicSidebar).show(result.index.topics, result.index.providers, len(result.index))
+        summary = result.summary  # from the saved index: whole counts while its newest articles show
+        self.query_one(TopicSidebar).show(summary.topics, summary.providers, summary.size)
         spec = self.spec
         if self.pending_topic is not None:
             # --topic: its articles may be in files not read yet; all articles meanwhile.

@@ -154,6 +154,7 @@ class ReaderScreen(Screen[None]):
             skipped=len(result.skipped) if result else 0,
             marks_problem=self.marks_problem is not None,
             checking=result.checking if result else False,
+            partial=result is not None and not result.complete,
         )
         # One fixed-size line: no layout pass, which would repaint every pane's
         # scrollbars on each of the hundred progress updates of a large load.
