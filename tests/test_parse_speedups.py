@@ -39,17 +39,19 @@ from tui.data.parse import _split_related, parse_article
 from tui.data.records import encode
 from tui.data.sanitize import (
     _C1_OR_MOJIBAKE,
-    _FTFY_CONFIG,
+    _MULTILINE_TABLE,
     _REFERENCE,
     _SEGMENT,
     _SINGLE_LINE_TABLE,
     _UNSAFE_IN_BLOCK,
     _UNSAFE_IN_LINE,
+    _fixer,
     _looks_like_mojibake,
     _mojibake_reach,
     _nothing_to_fix,
     _show_lone_c1,
     _show_reference,
+    clean_block,
     clean_line,
     is_safe_block,
     is_safe_line,
@@ -266,6 +268,15 @@ def test_clean_line_fast_path_gives_what_repair_gives(text: str) -> None:
 
 def test_mojibake_is_still_repaired() -> None:
     assert clean_line("Facebookâ€™s plan") == "Facebook’s plan"
+    assert clean_block("Facebookâ€™s\nplan") == "Facebook’s\nplan"
+
+
+@SPEEDUPS
+@given(st.text())
+@example("tab\tand\nlines\r\n  ")
+@example("  &#27; &#x9b; &amp; ")
+def test_clean_block_fast_path_gives_what_repair_gives(text: str) -> None:
+    assert clean_block(text) == repair(text).translate(_MULTILINE_TABLE).strip()
 
 
 def test_whitespace_pattern_is_str_isspace() -> None:
@@ -365,7 +376,7 @@ def reference_repair(text: str) -> str:
         text = _REFERENCE.sub(_show_reference, text)
     if text.isascii():
         return text
-    return ftfy.fix_text(_C1_OR_MOJIBAKE.sub(_show_lone_c1, text), config=_FTFY_CONFIG)
+    return ftfy.fix_text(_C1_OR_MOJIBAKE.sub(_show_lone_c1, text), config=_fixer()[1])
 
 
 def test_the_mojibake_pattern_is_searched_near_non_ascii_only() -> None:
@@ -380,7 +391,7 @@ def test_the_mojibake_pattern_is_searched_near_non_ascii_only() -> None:
 def test_text_skips_the_fixer_only_when_the_fixer_would_change_nothing(pieces: list[str]) -> None:
     text = "".join(pieces)
     if _nothing_to_fix(text):
-        assert ftfy.fix_text(text, config=_FTFY_CONFIG) == text
+        assert ftfy.fix_text(text, config=_fixer()[1]) == text
     for segment in _SEGMENT.findall(text):
         if ftfy.badness.is_bad(segment):
             assert _looks_like_mojibake(segment)

@@ -112,7 +112,7 @@ def _sniff(data: bytes) -> None:
     """SkipFile if `data` is empty or binary (judged without copying it)."""
     if not data or data.isspace():
         raise SkipFile("empty file")
-    if b"\x00" in data[:_SNIFF_BYTES]:
+    if data.find(b"\x00", 0, _SNIFF_BYTES) >= 0:
         raise SkipFile("binary file, not text")
 
 

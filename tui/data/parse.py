@@ -95,8 +95,9 @@ def parse_article(data: bytes, path: str) -> Article:
         return _parse_text(_decode_text(data), path)
 
 
-# A line that ends a top-level block (`cut_top_level`), or one that may close the front matter.
-_BLOCK_END_OR_DASHES = re.compile(r"\n(?=[^\s#-]|---)")
+# Where a line may end a top-level block (`cut_top_level`) or close the front matter: lines
+# opening with a space do neither, and in a related block nearly every line does.
+_UNINDENTED_LINE = re.compile(r"\n[^ ]")
 _RELATED = "\nrelated:"
 
 
@@ -129,9 +130,13 @@ def _split_related(text: str) -> tuple[int, int, str, str, int | None]:
     if closing is not None:  # no related block in the front matter
         return start, closing.start(), text[closing.end() :], text[start : closing.start()], None
     at = marker + len(_RELATED)
-    while marker >= 0 and (line := _BLOCK_END_OR_DASHES.search(text, at)) is not None:
+    while marker >= 0 and (line := _UNINDENTED_LINE.search(text, at)) is not None:
         block_end = line.start()
-        if text.startswith("---", block_end + 1):
+        opening_char = text[block_end + 1]
+        if (opening_char.isspace() or opening_char in "#-") and not text.startswith("---", block_end + 1):
+            at = block_end + 1  # a blank line, a comment, a list item: the block goes on
+            continue
+        if opening_char == "-":
             closing = _BOUNDARY.match(text, block_end + 1)
             if closing is None:
                 at = block_end + 1

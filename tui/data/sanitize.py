@@ -15,12 +15,14 @@ repairs, so a name is shown as the bytes it has.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
-import ftfy
-import ftfy.badness
+if TYPE_CHECKING:
+    import ftfy
 
 # Control characters become their visible "control picture" (U+2400 block),
 # so an escape sequence shows as "␛[31m" instead of colouring the screen.
@@ -67,20 +69,28 @@ _C1_OR_MOJIBAKE = re.compile(
     f"[\u00c2-\u00df]{_CONT}|[\u00e0-\u00ef]{_CONT}{{2}}|[\u00f0-\u00f4]{_CONT}{{3}}|([\u0080-\u009f])"
 )
 
-# Keep what the author wrote (curly quotes, ligatures, escapes) and change
-# only what is demonstrably broken encoding; escapes are made visible below.
-_FTFY_CONFIG = ftfy.TextFixerConfig(
-    unescape_html="auto",
-    remove_terminal_escapes=False,
-    fix_encoding=True,
-    fix_latin_ligatures=False,
-    fix_character_width=False,
-    uncurl_quotes=False,
-    fix_line_breaks=False,
-    remove_control_chars=False,
-    normalization="NFC",
-    explain=False,
-)
+
+@functools.cache
+def _fixer() -> tuple[Callable[..., str], ftfy.TextFixerConfig, re.Pattern[str]]:
+    """ftfy's fixer, its settings here and its mojibake pattern, imported when first needed:
+    the import takes longer than reading thousands of ASCII files, which never need it."""
+    import ftfy.badness
+
+    # Keep what the author wrote (curly quotes, ligatures, escapes) and change
+    # only what is demonstrably broken encoding; escapes are made visible below.
+    config = ftfy.TextFixerConfig(
+        unescape_html="auto",
+        remove_terminal_escapes=False,
+        fix_encoding=True,
+        fix_latin_ligatures=False,
+        fix_character_width=False,
+        uncurl_quotes=False,
+        fix_line_breaks=False,
+        remove_control_chars=False,
+        normalization="NFC",
+        explain=False,
+    )
+    return ftfy.fix_text, config, ftfy.badness.BADNESS_RE
 
 
 def _show_lone_c1(match: re.Match[str]) -> str:
@@ -108,10 +118,11 @@ def repair(text: str) -> str:
         text = _REFERENCE.sub(_show_reference, text)
     if text.isascii() or _nothing_to_fix(text):
         return text
-    return ftfy.fix_text(_C1_OR_MOJIBAKE.sub(_show_lone_c1, text), config=_FTFY_CONFIG)
+    fix_text, config, _ = _fixer()
+    return fix_text(_C1_OR_MOJIBAKE.sub(_show_lone_c1, text), config=config)
 
 
-# When `ftfy.fix_text` (with _FTFY_CONFIG) gives text back unchanged, known beforehand:
+# When `ftfy.fix_text` (with the settings above) gives text back unchanged, known beforehand:
 # a fixer is a cost worth skipping (most of it is its mojibake pattern, searched from
 # every character). Text is left alone when it has no `&` (no HTML entity), no C1 or
 # surrogate, is NFC already, and no line of it (the fixer works line by line) matches
@@ -120,12 +131,11 @@ def repair(text: str) -> str:
 _C1_OR_SURROGATE = re.compile("[\x80-\x9f\ud800-\udfff]")
 _NON_ASCII = re.compile("[^\x00-\x7f]+")
 _SEGMENT = re.compile("[^\n]*\n|[^\n]+")
-_MOJIBAKE = ftfy.badness.BADNESS_RE
 _reach: list[int | None] = []
 
 
 def _nothing_to_fix(text: str) -> bool:
-    if "&" in text or len(text) > _FTFY_CONFIG.max_decode_length or _C1_OR_SURROGATE.search(text):
+    if "&" in text or len(text) > _fixer()[1].max_decode_length or _C1_OR_SURROGATE.search(text):
         return False
     if not unicodedata.is_normalized("NFC", text):
         return False
@@ -134,18 +144,18 @@ def _nothing_to_fix(text: str) -> bool:
 
 def _looks_like_mojibake(segment: str) -> bool:
     """`ftfy.badness.is_bad(segment)`, or True where it is not sure."""
-    reach = _mojibake_reach()
+    reach, mojibake = _mojibake_reach(), _fixer()[2]
     if reach is None:
-        return bool(_MOJIBAKE.search(segment))
+        return bool(mojibake.search(segment))
     start = end = -1
     for run in _NON_ASCII.finditer(segment):
         low, high = run.start() - reach + 1, run.end() + reach - 1
         if low > end:  # not within reach of the runs before: search those first
-            if end >= 0 and _MOJIBAKE.search(segment, max(0, start), end):
+            if end >= 0 and mojibake.search(segment, max(0, start), end):
                 return True
             start = low
         end = high
-    return end >= 0 and _MOJIBAKE.search(segment, max(0, start), end) is not None
+    return end >= 0 and mojibake.search(segment, max(0, start), end) is not None
 
 
 def _mojibake_reach() -> int | None:
@@ -157,8 +167,8 @@ def _mojibake_reach() -> int | None:
 
 
 def _worked_out_reach() -> int | None:
-    parser, codes = getattr(re, "_parser", None), getattr(re, "_constants", None)
-    if parser is None or codes is None or _MOJIBAKE.flags & re.IGNORECASE:
+    parser, codes, mojibake = getattr(re, "_parser", None), getattr(re, "_constants", None), _fixer()[2]
+    if parser is None or codes is None or mojibake.flags & re.IGNORECASE:
         return None
 
     def non_ascii(op: object, argument: Any) -> bool:
@@ -172,7 +182,7 @@ def _worked_out_reach() -> int | None:
         return False
 
     try:
-        parsed = parser.parse(_MOJIBAKE.pattern, _MOJIBAKE.flags)
+        parsed = parser.parse(mojibake.pattern, mojibake.flags)
         (op, (_, branches)), *others = parsed.data
         if op is not codes.BRANCH or others:
             return None
@@ -193,6 +203,8 @@ def clean_line(text: str) -> str:
 
 def clean_block(text: str) -> str:
     """A multi-line field: repaired, controls visible, line breaks kept."""
+    if text.isascii() and text.isprintable() and "&#" not in text:  # as in `clean_line`
+        return text.strip()
     return repair(text).translate(_MULTILINE_TABLE).strip()
 
 
