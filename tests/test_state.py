@@ -140,7 +140,7 @@ def test_two_processes_writing_at_once_lose_nothing(state_file: Path) -> None:
 
 @pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="kill -9 is a POSIX signal")
 def test_kill_9_loses_at_most_the_last_second(state_file: Path) -> None:
-    writer = _writer(state_file, "k", 100_000, paced=True)
+    writer = _writer(state_file, "k", 100_000_000, paced=True)  # more than can be made in the time
     assert writer.stdin is not None and writer.stdout is not None
     held: list[tuple[int, float]] = []
     started = time.time()

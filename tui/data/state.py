@@ -33,7 +33,7 @@ import platformdirs
 from tui.data.model import Article
 from tui.data.sanitize import visible
 from tui.data.sqlite_errors import describe, is_damaged
-from tui.data.state_db import BUSY_TIMEOUT_SECONDS, connect, connect_read_only, move_aside
+from tui.data.state_db import BUSY_TIMEOUT_SECONDS, connect, connect_read_only, move_aside, write_marks
 from tui.data.state_export import StateError, document, export_time, parse_export, to_json
 
 ENV_STATE_DIR = "NEWSDECK_STATE_DIR"
@@ -90,6 +90,8 @@ class StateStore:
         self.recovery_file: Path | None = None
         """Where `close` put the changes it could not save, for `newsdeck state import`."""
         self._pending: dict[str, _Change] = {}
+        self._pending_since = 0.0
+        """When the oldest unsaved change was made (monotonic): it is saved `FLUSH_SECONDS` later."""
         self._lock = threading.Lock()
         self._wake = threading.Event()
         self._stop = threading.Event()
@@ -189,6 +191,8 @@ class StateStore:
                 self.marks[identity] = mark
             else:
                 self.marks.pop(identity, None)
+            if not self._pending:
+                self._pending_since = time.monotonic()
             change = self._pending.setdefault(identity, _Change())
             if read is not None:
                 change.read, change.read_at = read, read_at
@@ -211,8 +215,11 @@ class StateStore:
         while not self._stop.is_set():
             # After a failed write, try again now and then even if nothing changes.
             self._wake.wait(timeout=_RETRY_SECONDS if self.problem else None)
-            # Gather a burst (M on 1,000 articles) into one transaction.
-            self._stop.wait(FLUSH_SECONDS)
+            # Gather a burst (M on 1,000 articles) into one transaction, but keep no change
+            # waiting longer than FLUSH_SECONDS, however long the last write took.
+            with self._lock:
+                since = self._pending_since
+            self._stop.wait(max(0.0, since + FLUSH_SECONDS - time.monotonic()))
             self._wake.clear()
             self.flush()
 
@@ -268,26 +275,13 @@ class StateStore:
 
     def _write(self, batch: dict[str, _Change]) -> None:
         assert self._connection is not None
-        connection = self._connection
-        connection.execute("BEGIN IMMEDIATE")
-        try:
-            for identity, change in batch.items():
-                connection.execute("INSERT OR IGNORE INTO marks (id) VALUES (?)", (identity,))
-                if change.read is not None:
-                    connection.execute(
-                        "UPDATE marks SET read = ?, read_at = ? WHERE id = ?",
-                        (int(change.read), change.read_at, identity),
-                    )
-                if change.starred is not None:
-                    connection.execute(
-                        "UPDATE marks SET starred = ?, starred_at = ? WHERE id = ?",
-                        (int(change.starred), change.starred_at, identity),
-                    )
-            connection.execute("COMMIT")
-        except BaseException:
-            with suppress(sqlite3.Error):
-                connection.execute("ROLLBACK")
-            raise
+        write_marks(
+            self._connection,
+            (
+                (identity, change.read, change.read_at, change.starred, change.starred_at)
+                for identity, change in batch.items()
+            ),
+        )
 
     def _reconnect(self) -> bool:
         """Try again to open a file that could not be opened (the disk may be writable now)."""
