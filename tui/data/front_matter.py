@@ -321,7 +321,7 @@ def _mapping(lines: list[_Line], at: int, indent: int) -> tuple[object, int]:
             value, at = (_sequence if lines[at][1] else _mapping)(lines, at, lines[at][0])
         else:
             value = None
-        mapping[_key(key)] = value
+        mapping[key if key in _TEXT_KEYS else _key(key)] = value
         if at < end and lines[at][0] > indent:
             raise _NotSimple
     return mapping, at
