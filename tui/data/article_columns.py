@@ -9,6 +9,7 @@ the seed directory) and refuses anything `records.Decoder` would refuse.
 
 from __future__ import annotations
 
+import json
 import math
 import sys
 from array import array
@@ -124,41 +125,40 @@ def _indexes(table: dict[T, int], values: Sequence[T]) -> bytes:
     return array("I", (table.setdefault(value, len(table)) for value in values)).tobytes()
 
 
-def encode_columns(articles: Sequence[Article]) -> tuple[list[bytes], dict[str, object]]:
-    """The articles' fields, one section each (images take four); the shared tables as JSON."""
+def encode_columns(articles: Sequence[Article]) -> Iterator[bytes]:
+    """The articles' fields, one section each (images take four), made one at a time as they
+    are written, then the providers and topic lists they share, as JSON."""
     providers: dict[Provider, int] = {}
     topic_sets: dict[tuple[str, ...], int] = {}
-    sections = [text_section([article.path for article in articles])]
+    yield text_section([article.path for article in articles])
     for field in _FIELDS:
         values = [getattr(article, field.name) for article in articles]
         kind = str(field.type)
         if kind == "str":
-            sections.append(text_section(values))
+            yield text_section(values)
         elif kind == "float | None":
-            sections.append(array("d", (math.nan if value is None else value for value in values)).tobytes())
+            yield array("d", (math.nan if value is None else value for value in values)).tobytes()
         elif kind in ("int", "int | None"):
-            sections.append(_integers(values))
+            yield _integers(values)
         elif kind == "bool":
-            sections.append(bytes(values))
+            yield bytes(values)
         elif kind == "Provider":
-            sections.append(_indexes(providers, values))
+            yield _indexes(providers, values)
         elif kind == "tuple[str, ...]":
-            sections.append(_indexes(topic_sets, values))
+            yield _indexes(topic_sets, values)
         elif kind == "tuple[ImageLink, ...]":
             images = [image for value in values for image in value]
-            sections += [
-                array("I", (len(value) for value in values)).tobytes(),
-                text_section([image.url for image in images]),
-                _integers([image.width for image in images]),
-                _integers([image.height for image in images]),
-            ]
+            yield array("I", (len(value) for value in values)).tobytes()
+            yield text_section([image.url for image in images])
+            yield _integers([image.width for image in images])
+            yield _integers([image.height for image in images])
         else:  # pragma: no cover - a new field type fails the first test that writes a snapshot
             raise TypeError(f"Article.{field.name} has a type snapshots cannot store: {kind}")
-    tables: dict[str, object] = {
+    tables = {
         "providers": [[provider.name, provider.domain] for provider in providers],
         "topic_sets": [list(topics) for topics in topic_sets],
     }
-    return sections, tables
+    yield json.dumps(tables).encode()
 
 
 def line_value(value: object) -> str:
@@ -243,9 +243,11 @@ def _looked_up(table: Sequence[T], data: Buffer, count: int) -> list[T]:
     return list(map(table.__getitem__, _table_index(data, count, len(table))))
 
 
-def decode_columns(sections: Iterator[bytes], count: int, tables: _Tables) -> ArticleColumns:
+def decode_columns(sections: Iterator[bytes], count: int) -> ArticleColumns:
+    """The articles `encode_columns` wrote, checked; BadSnapshot for anything else."""
     taken = sections
     columns: list[Sequence[object]] = [read_paths(next(taken), count)]
+    shared: dict[int, Buffer] = {}  # providers and topics: looked up once the tables are read
     for field in _FIELDS:
         kind = str(field.type)
         data = next(taken)
@@ -269,10 +271,9 @@ def decode_columns(sections: Iterator[bytes], count: int, tables: _Tables) -> Ar
             if len(data) != count or bytes(data).translate(None, b"\x00\x01"):
                 raise BadSnapshot("flag")
             values = _Flags(bytes(data))
-        elif kind == "Provider":
-            values = _looked_up(tables.providers, data, count)
-        elif kind == "tuple[str, ...]":
-            values = _looked_up(tables.topic_sets, data, count)
+        elif kind in ("Provider", "tuple[str, ...]"):
+            shared[len(columns)] = data
+            values = ()
         else:  # images: counts, then urls, widths and heights of all images in a row
             counts = read_ints("I", data, count)
             total = sum(counts)
@@ -283,9 +284,16 @@ def decode_columns(sections: Iterator[bytes], count: int, tables: _Tables) -> Ar
                 counts, urls, read_ints("q", next(taken), total), read_ints("q", next(taken), total)
             )
         columns.append(values)
+    try:
+        tables = read_tables(json.loads(next(taken)))
+    except (ValueError, RecursionError, StopIteration):
+        raise BadSnapshot("tables") from None
     if next(taken, None) is not None:
         raise BadSnapshot("layout")
     names = ["path", *(field.name for field in _FIELDS)]
+    for at, indexes in shared.items():
+        table: Sequence[object] = tables.providers if names[at] == "provider" else tables.topic_sets
+        columns[at] = _looked_up(table, indexes, count)
     original, web = names.index("original_url"), names.index("web_url")
     # Most articles link to one page twice: one string then serves both.
     pairs = zip(columns[original], columns[web], strict=True)

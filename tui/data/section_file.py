@@ -17,7 +17,7 @@ from __future__ import annotations
 import os
 import struct
 import zlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import suppress
 from pathlib import Path
 from typing import BinaryIO
@@ -30,22 +30,31 @@ class Damaged(Exception):
     """Truncated, torn, or not as written."""
 
 
-def write_parts(path: Path, start: bytes, parts: Sequence[Sequence[bytes]]) -> list[int]:
-    """Write `start` (magic and header) then `parts`, atomically; the parts' checksums. Raises OSError."""
+def write_parts(path: Path, start: bytes, parts: Sequence[Iterable[bytes]]) -> list[int]:
+    """Write `start` (magic and header) then `parts`, atomically; the parts' checksums. Raises OSError.
+
+    Sections are written as they come, so a part is never whole in memory: its length
+    and checksum are filled in once its last section is written.
+    """
     temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
     checksums = []
     try:
         with open(temporary, "wb") as handle:
             handle.write(start)
             for sections in parts:
-                length = sum(_LENGTH.size + len(section) for section in sections)
-                checksum = 0
+                head_at = handle.tell()
+                handle.write(_PART.pack(0, 0))
+                length = checksum = 0
                 for section in sections:
-                    checksum = zlib.crc32(section, zlib.crc32(_LENGTH.pack(len(section)), checksum))
-                handle.write(_PART.pack(length, checksum))
-                for section in sections:
-                    handle.write(_LENGTH.pack(len(section)))
+                    prefix = _LENGTH.pack(len(section))
+                    checksum = zlib.crc32(section, zlib.crc32(prefix, checksum))
+                    handle.write(prefix)
                     handle.write(section)
+                    length += len(prefix) + len(section)
+                end = handle.tell()
+                handle.seek(head_at)
+                handle.write(_PART.pack(length, checksum))
+                handle.seek(end)
                 checksums.append(checksum)
         os.replace(temporary, path)
     finally:

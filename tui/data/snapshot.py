@@ -35,7 +35,6 @@ from tui.data.article_columns import (
     encode_columns,
     line_value,
     read_ints,
-    read_tables,
     text_section,
 )
 from tui.data.columns import TextColumn
@@ -98,14 +97,12 @@ class _Columns:
 
     path: Path
     count: int
-    tables: object
 
 
 @dataclass(slots=True)
 class _FirstPage:
     sections: list[bytes]
     count: int
-    tables: object
 
 
 @dataclass(slots=True)
@@ -131,14 +128,14 @@ class Snapshot:
         page = self._first_page
         if page is None:
             return self.articles[:FIRST_PAGE]
-        return decode_columns(iter(page.sections), page.count, read_tables(page.tables))
+        return decode_columns(iter(page.sections), page.count)
 
     def load_articles(self) -> Sequence[Article]:
         """The articles; a snapshot read from disk decodes and checks them now (BadSnapshot)."""
         pending = self._columns
         if pending is not None:
             sections = _articles_part(pending.path, self.identity)
-            articles = decode_columns(sections, pending.count, read_tables(pending.tables))
+            articles = decode_columns(sections, pending.count)
             self.articles, self._columns = articles, None
         return self.articles
 
@@ -153,7 +150,6 @@ def snapshot_path(cache_file: Path) -> Path:
 def write_snapshot(path: Path, snapshot: Snapshot) -> int:
     """Write `snapshot` atomically; returns its identity. Raises OSError."""
     articles = snapshot.articles
-    columns, tables = encode_columns(articles)
     files = snapshot.files
     meta = {
         "articles": len(articles),
@@ -168,7 +164,6 @@ def write_snapshot(path: Path, snapshot: Snapshot) -> int:
             "problems": snapshot.metadata.problems,
         },
         "metadata_stamp": snapshot.metadata_stamp,
-        "tables": tables,
         "summary": {
             "size": snapshot.summary.size,
             "topics": [[facet.key, facet.name, facet.count] for facet in snapshot.summary.topics],
@@ -177,8 +172,8 @@ def write_snapshot(path: Path, snapshot: Snapshot) -> int:
     }
     # Three parts: what `check` and the check for changes read; the newest articles, shown
     # before the rest are decoded; then all the articles.
-    page, page_tables = encode_columns(articles[:FIRST_PAGE])
-    meta["first_page"] = {"count": min(len(articles), FIRST_PAGE), "tables": page_tables}
+    meta["first_page"] = {"count": min(len(articles), FIRST_PAGE)}
+    page, columns = encode_columns(articles[:FIRST_PAGE]), encode_columns(articles)
     head = [json.dumps(meta).encode(), text_section(files.paths), files.sizes.tobytes()]
     head.append(files.mtimes.tobytes())
     checksums = write_parts(path, MAGIC + _HEADER.pack(FORMAT, RECORD_VERSION), [head, page, columns])
@@ -241,7 +236,7 @@ def read_snapshot(path: Path) -> Snapshot:
     try:
         snapshot = _read(meta, sections, identity, path)
         first: dict[str, object] = meta["first_page"]
-        snapshot._first_page = _FirstPage(page_sections, _count(first["count"]), first["tables"])
+        snapshot._first_page = _FirstPage(page_sections, _count(first["count"]))
         return snapshot
     except (KeyError, TypeError, ValueError) as error:
         raise BadSnapshot(f"header ({type(error).__name__})") from None
@@ -300,7 +295,7 @@ def _read(meta: dict[str, object], sections: list[bytes], identity: int, path: P
         metadata=metadata,
         metadata_stamp=stamp,
         identity=identity,
-        _columns=_Columns(path, count, meta["tables"]),
+        _columns=_Columns(path, count),
     )
 
 
