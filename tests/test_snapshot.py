@@ -412,3 +412,20 @@ async def test_the_newest_articles_show_while_the_rest_are_read(
         screen = await loaded(pilot)
         assert articles.row_count == FIRST_PAGE + 10
         assert "Loading" not in status(screen)
+
+
+def test_the_corpus_reads_the_same_fresh_from_the_cache_and_from_the_saved_index(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from conftest import forget_saved_index
+
+    from tui.data.cache import ENV_CACHE_DIR
+
+    monkeypatch.setenv(ENV_CACHE_DIR, str(tmp_path / "cache"))
+    fresh = load_directory(corpus, use_cache=False)  # parsed: records read back unchecked
+    load_directory(corpus)
+    forget_saved_index(corpus, tmp_path / "cache")
+    from_cache = load_directory(corpus)  # every row checked field by field
+    assert from_cache.from_cache == len(fresh.index) + len(fresh.skipped) + fresh.duplicates
+    from_saved = load_directory(corpus)
+    assert everything(fresh) == everything(from_cache) == everything(from_saved)

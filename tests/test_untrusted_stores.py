@@ -76,6 +76,7 @@ def test_every_field_of_an_article_survives_the_record_round_trip() -> None:
         date_problem="",
     )
     assert Decoder().decode("x/y.md", encode(article)) == article
+    assert Decoder().decode_fresh("x/y.md", encode(article)) == article  # a parse of ours, unchecked
     assert Decoder().decode("u.md", encode(Article(path="u.md", title="Undated", date_problem="why"))) == (
         Article(path="u.md", title="Undated", date_problem="why")
     )

@@ -292,9 +292,9 @@ def _load_files(
                 continue
             fresh.append(FileResult(found.relative, parsed.size, parsed.mtime_ns, parsed.payload, None))
             try:
-                articles.append(decoder.decode(found.relative, parsed.payload))
-            except BadRecord as error:  # parsing and reading back disagree: a bug of ours, not the file's
-                skip(found.relative, f"could not be read back after parsing ({error})")
+                articles.append(decoder.decode_fresh(found.relative, parsed.payload))
+            except (ValueError, TypeError) as error:  # a bug of ours, not the file's
+                skip(found.relative, f"could not be read back after parsing ({type(error).__name__})")
                 tally.stamps[found.relative] = (-1, -1)
         counts["done"] += len(chunk)
         if len(fresh) >= _SAVE_EVERY:
