@@ -16,9 +16,9 @@ from array import array
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, fields
 from itertools import accumulate
-from typing import Any, TypeVar, overload
+from typing import Any, TypeVar
 
-from tui.data.columns import ArticleColumns, TextColumn
+from tui.data.columns import ArticleColumns, LazySequence, TextColumn
 from tui.data.dates import in_range
 from tui.data.fields import MAX_IMAGES, MAX_TOPICS
 from tui.data.model import Article, ImageLink, Provider
@@ -213,7 +213,7 @@ def read_paths(data: Buffer, count: int) -> list[str]:
     return paths
 
 
-class _ImageGroups(Sequence[tuple[ImageLink, ...]]):
+class _ImageGroups(LazySequence[tuple[ImageLink, ...]]):
     """Each article's images, made when the article is: most articles are never shown."""
 
     def __init__(self, counts: array[int], urls: TextColumn, widths: array[int], heights: array[int]) -> None:
@@ -229,14 +229,8 @@ class _ImageGroups(Sequence[tuple[ImageLink, ...]]):
             self._urls[at], None if width == _NONE_INT else width, None if height == _NONE_INT else height
         )
 
-    @overload
-    def __getitem__(self, item: int) -> tuple[ImageLink, ...]: ...
-    @overload
-    def __getitem__(self, item: slice) -> Sequence[tuple[ImageLink, ...]]: ...
-    def __getitem__(self, item: int | slice) -> tuple[ImageLink, ...] | Sequence[tuple[ImageLink, ...]]:
-        if isinstance(item, slice):
-            return [self[position] for position in range(*item.indices(len(self)))]
-        return tuple(map(self._image, range(self._starts[item], self._starts[item + 1])))
+    def _at(self, position: int) -> tuple[ImageLink, ...]:
+        return tuple(map(self._image, range(self._starts[position], self._starts[position + 1])))
 
 
 def _looked_up(table: Sequence[T], data: Buffer, count: int) -> list[T]:
@@ -312,7 +306,7 @@ def _dates(dates: array[float]) -> _Missing[float]:
     return _Missing(dates, math.nan)
 
 
-class _Missing(Sequence[T | None]):
+class _Missing(LazySequence[T | None]):
     """An array standing in for optional values: `missing` there is None here."""
 
     __slots__ = ("_missing", "_values")
@@ -323,19 +317,13 @@ class _Missing(Sequence[T | None]):
     def __len__(self) -> int:
         return len(self._values)
 
-    @overload
-    def __getitem__(self, item: int) -> T | None: ...
-    @overload
-    def __getitem__(self, item: slice) -> Sequence[T | None]: ...
-    def __getitem__(self, item: int | slice) -> T | Sequence[T | None] | None:
-        if isinstance(item, slice):
-            return [self[position] for position in range(*item.indices(len(self)))]
-        value = self._values[item]
+    def _at(self, position: int) -> T | None:
+        value = self._values[position]
         # NaN marks a missing date: it is not equal even to itself.
         return None if value == self._missing or value != value else value
 
 
-class _Flags(Sequence[bool]):
+class _Flags(LazySequence[bool]):
     __slots__ = ("_bytes",)
 
     def __init__(self, flags: bytes) -> None:
@@ -344,11 +332,5 @@ class _Flags(Sequence[bool]):
     def __len__(self) -> int:
         return len(self._bytes)
 
-    @overload
-    def __getitem__(self, item: int) -> bool: ...
-    @overload
-    def __getitem__(self, item: slice) -> Sequence[bool]: ...
-    def __getitem__(self, item: int | slice) -> bool | Sequence[bool]:
-        if isinstance(item, slice):
-            return [byte == 1 for byte in self._bytes[item]]
-        return self._bytes[item] == 1
+    def _at(self, position: int) -> bool:
+        return self._bytes[position] == 1

@@ -15,14 +15,40 @@ from collections.abc import Iterator, Sequence
 from dataclasses import fields
 from itertools import accumulate
 from operator import add
-from typing import Any, overload
+from typing import Any, TypeVar, overload
 
 from tui.data.model import Article
 
 FIELD_NAMES = [field.name for field in fields(Article)]
 
 
-class ArticleColumns(Sequence[Article]):
+T = TypeVar("T")
+
+
+class LazySequence(Sequence[T]):
+    """A read-only sequence whose items are made when asked for: subclasses give `_at`."""
+
+    __slots__ = ()
+
+    def _at(self, position: int) -> T:
+        raise NotImplementedError
+
+    @overload
+    def __getitem__(self, item: int) -> T: ...
+    @overload
+    def __getitem__(self, item: slice) -> Sequence[T]: ...
+    def __getitem__(self, item: int | slice) -> T | Sequence[T]:
+        if isinstance(item, slice):
+            return [self._at(position) for position in range(*item.indices(len(self)))]
+        size = len(self)
+        if item < 0:
+            item += size
+        if not 0 <= item < size:
+            raise IndexError("position out of range")
+        return self._at(item)
+
+
+class ArticleColumns(LazySequence[Article]):
     """`columns` holds one sequence per `Article` field, in declaration order, all of one length."""
 
     __slots__ = ("_columns", "_complete", "_lock", "_made", "_named")
@@ -44,20 +70,14 @@ class ArticleColumns(Sequence[Article]):
     def __len__(self) -> int:
         return len(self._made)
 
-    @overload
-    def __getitem__(self, item: int) -> Article: ...
-    @overload
-    def __getitem__(self, item: slice) -> Sequence[Article]: ...
-    def __getitem__(self, item: int | slice) -> Article | Sequence[Article]:
-        if isinstance(item, slice):
-            return [self[position] for position in range(*item.indices(len(self)))]
-        made = self._made[item]
+    def _at(self, position: int) -> Article:
+        made = self._made[position]
         if made is None:
             with self._lock:
-                made = self._made[item]
+                made = self._made[position]
                 if made is None:
-                    made = Article(*(column[item] for column in self._columns))
-                    self._made[item] = made
+                    made = Article(*(column[position] for column in self._columns))
+                    self._made[position] = made
         return made
 
     def __eq__(self, other: object) -> bool:
@@ -83,7 +103,7 @@ class ArticleColumns(Sequence[Article]):
         return iter(self._made)  # type: ignore[arg-type]
 
 
-class TextColumn(Sequence[str]):
+class TextColumn(LazySequence[str]):
     """Many short texts kept as one UTF-8 buffer: each is decoded when asked for.
 
     A hundred thousand excerpts as string objects cost their header each on top
@@ -113,15 +133,7 @@ class TextColumn(Sequence[str]):
             yield end - start
             start = end + 1
 
-    @overload
-    def __getitem__(self, item: int) -> str: ...
-    @overload
-    def __getitem__(self, item: slice) -> Sequence[str]: ...
-    def __getitem__(self, item: int | slice) -> str | Sequence[str]:
-        if isinstance(item, slice):
-            return [self[position] for position in range(*item.indices(len(self)))]
-        if item < 0:
-            item += len(self._ends)
-        end = self._ends[item]  # IndexError past the end, as a list would
-        start = self._ends[item - 1] + 1 if item else 0
+    def _at(self, position: int) -> str:
+        end = self._ends[position]
+        start = self._ends[position - 1] + 1 if position else 0
         return self._data[start:end].decode("utf-8", "surrogateescape")
