@@ -1,7 +1,7 @@
 """A warm start from the saved index (`snapshot`), and the check that it still holds.
 
-`open_saved` reads the directory's snapshot, if there is a usable one, into
-a complete `LoadResult` marked `checking`: everything is listed at once.
+`open_saved` reads the directory's snapshot, if there is a usable one, and
+`index_of` makes its index: the loader shows it at once, marked `checking`.
 `SavedLoad.still_current` then looks at the directory (the `_data` files and
 a stat of every article file, no reading) and says whether that result is
 still the truth; when it is not, the loader reads the directory the per-file
@@ -41,8 +41,8 @@ class SavedLoad:
         def problem(path: str, reason: str) -> None:
             problems.append((visible(path), visible(reason)))
 
-        found = file_stamps(root, problem, cancelled)
-        return not cancelled() and self.snapshot.files.matches(found, problems)
+        same = self.snapshot.files.matches(file_stamps(root, problem, cancelled), problems)
+        return same and not cancelled()  # a walk cut short proves nothing
 
 
 def open_saved(path: Path, notices: list[str]) -> SavedLoad | None:
