@@ -1,0 +1,189 @@
+"""Fetching an article's web page with httpx, within limits, for reader mode.
+
+Every request has connect and read timeouts, a clear user agent and a body
+cap enforced while the body streams in, not after. Redirects are followed
+here, hop by hop, so that each address is checked before it is asked for:
+only `http` and `https`, at most `Limits.redirects` hops. Only HTML is
+kept. Whatever happens is an `Outcome` with its own wording for the reader;
+nothing here raises for a network reason.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+from urllib.parse import urljoin, urlsplit
+
+from tui.data.sanitize import visible
+from tui.data.urls import is_web_url
+
+if TYPE_CHECKING:
+    import httpx
+
+PROJECT_URL = "https://github.com/newsdeck/newsdeck"
+PAGE_TYPES = ("text/html", "application/xhtml+xml")
+_REDIRECTS = (301, 302, 303, 307, 308)
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    connect_seconds: float = 10.0
+    read_seconds: float = 10.0
+    redirects: int = 5
+    max_bytes: int = 5 * 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What asking for a page gave. `kind` is one of the KINDS; `message` says it for the reader."""
+
+    kind: str
+    url: str
+    final_url: str = ""
+    status: int | None = None
+    body: bytes = b""
+    etag: str = ""
+    last_modified: str = ""
+    message: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.kind == "ok"
+
+
+KINDS = (
+    "ok",
+    "not-modified",
+    "offline",
+    "timeout",
+    "http-error",
+    "too-many-redirects",
+    "not-web",
+    "not-a-page",
+    "too-large",
+)
+
+
+def user_agent() -> str:
+    import tui
+
+    return f"newsdeck/{tui.__version__} (+{PROJECT_URL})"
+
+
+def make_client(limits: Limits = Limits()) -> httpx.AsyncClient:
+    """One client for many requests: pooled connections, our user agent, our timeouts."""
+    import httpx
+
+    timeout = httpx.Timeout(limits.read_seconds, connect=limits.connect_seconds)
+    return httpx.AsyncClient(
+        headers={"User-Agent": user_agent(), "Accept": "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5"},
+        timeout=timeout,
+        follow_redirects=False,  # followed here, each address checked first
+    )
+
+
+def _host(url: str) -> str:
+    try:
+        return visible(urlsplit(url).hostname or url)
+    except ValueError:
+        return visible(url)
+
+
+async def fetch_page(
+    client: httpx.AsyncClient,
+    url: str,
+    *,
+    etag: str = "",
+    last_modified: str = "",
+    limits: Limits = Limits(),
+) -> Outcome:
+    """The page at `url` (conditionally, given validators from an earlier fetch)."""
+    import httpx
+
+    if not is_web_url(url):
+        return Outcome("not-web", url, message="Only http and https addresses are fetched.")
+    headers = {}
+    if etag:
+        headers["If-None-Match"] = etag
+    if last_modified:
+        headers["If-Modified-Since"] = last_modified
+    current = url
+    try:
+        for _ in range(limits.redirects + 1):
+            async with client.stream("GET", current, headers=headers) as response:
+                if response.status_code in _REDIRECTS and "location" in response.headers:
+                    target = urljoin(current, response.headers["location"])
+                    if not is_web_url(target):
+                        scheme = visible(urlsplit(target).scheme or "unknown") if ":" in target else "unknown"
+                        return Outcome("not-web", url, message=f"Refused a redirect to a {scheme}: address.")
+                    current = target
+                    continue
+                return await _answer(response, url, current, limits)
+        return Outcome(
+            "too-many-redirects", url, message=f"Too many redirects (more than {limits.redirects})."
+        )
+    except httpx.TimeoutException:
+        return Outcome("timeout", url, final_url=current, message=f"{_host(current)} did not answer in time.")
+    except (httpx.InvalidURL, httpx.UnsupportedProtocol):
+        # httpx reads a redirect's address before handing the response over: one it cannot
+        # even parse (`javascript:…`) fails there, and is refused like any other.
+        return Outcome(
+            "not-web",
+            url,
+            final_url=current,
+            message="Refused a redirect to an address that is not a web page's.",
+        )
+    except httpx.TransportError as error:
+        reason = visible(str(error) or type(error).__name__)
+        return Outcome(
+            "offline", url, final_url=current, message=f"Could not reach {_host(current)}: {reason}."
+        )
+
+
+async def _answer(response: httpx.Response, url: str, final: str, limits: Limits) -> Outcome:
+    status = response.status_code
+    if status == 304:
+        return Outcome("not-modified", url, final_url=final, status=status)
+    if status >= 400:
+        phrase = visible(response.reason_phrase or "")
+        return Outcome(
+            "http-error",
+            url,
+            final_url=final,
+            status=status,
+            message=f"{_host(final)} answered {status} {phrase}.",
+        )
+    kind = response.headers.get("content-type", "").split(";")[0].strip().lower()
+    if kind not in PAGE_TYPES:
+        shown = visible(kind or "no content type")
+        return Outcome(
+            "not-a-page",
+            url,
+            final_url=final,
+            status=status,
+            message=f"Not a web page ({shown}): o opens it.",
+        )
+    declared = response.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limits.max_bytes:
+        return _too_large(url, final, limits)
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in response.aiter_bytes():
+        size += len(chunk)
+        if size > limits.max_bytes:
+            return _too_large(url, final, limits)  # leaving the block closes the connection
+        chunks.append(chunk)
+    return Outcome(
+        "ok",
+        url,
+        final_url=final,
+        status=status,
+        body=b"".join(chunks),
+        etag=visible(response.headers.get("etag", "")),
+        last_modified=visible(response.headers.get("last-modified", "")),
+    )
+
+
+def _too_large(url: str, final: str, limits: Limits) -> Outcome:
+    megabytes = limits.max_bytes / (1024 * 1024)
+    return Outcome("too-large", url, final_url=final, message=f"The page is larger than {megabytes:g} MB.")
