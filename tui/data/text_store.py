@@ -61,6 +61,26 @@ class StoredText:
         return self.outcome == "ok" and bool(self.markdown)
 
 
+def as_stored(outcome: Outcome, extracted: Extracted | None, now: float) -> StoredText:
+    """What a fetch gave, as it is kept (or shown, when it cannot be kept)."""
+    kind = outcome.kind if outcome.kind != "ok" or extracted is not None else NOTHING_READABLE
+    if kind == "not-modified":  # a 304 for a text not kept
+        kind = NOTHING_READABLE
+    message = outcome.message or ("Nothing readable on this page." if kind == NOTHING_READABLE else "")
+    return StoredText(
+        outcome.url,
+        outcome.final_url,
+        now,
+        outcome.etag,
+        outcome.last_modified,
+        kind,
+        message,
+        extracted.title if extracted else "",
+        extracted.markdown if extracted else "",
+        extracted.words if extracted else 0,
+    )
+
+
 def store_path(directory: Path | None = None) -> Path:
     return (directory or cache_directory()) / "texts.sqlite3"
 
@@ -150,21 +170,7 @@ class TextStore:
         if outcome.kind == "not-modified" and before is not None:
             kept = StoredText(**{**_fields(before), "fetched_at": now})  # type: ignore[arg-type]
             return self._write(kept)
-        kind = outcome.kind if outcome.kind != "ok" or extracted is not None else NOTHING_READABLE
-        message = outcome.message or ("Nothing readable on this page." if kind == NOTHING_READABLE else "")
-        stored = StoredText(
-            outcome.url,
-            outcome.final_url,
-            now,
-            outcome.etag,
-            outcome.last_modified,
-            kind if kind != "not-modified" else NOTHING_READABLE,  # a 304 for a text not kept
-            message,
-            extracted.title if extracted else "",
-            extracted.markdown if extracted else "",
-            extracted.words if extracted else 0,
-        )
-        return self._write(stored)
+        return self._write(as_stored(outcome, extracted, now))
 
     def _write(self, stored: StoredText) -> StoredText:
         values = tuple(_fields(stored).values())

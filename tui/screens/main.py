@@ -27,6 +27,7 @@ from tui.screens.links import LinksPart
 from tui.screens.loading import LoadingPart
 from tui.screens.marking import MarkingPart
 from tui.screens.reader import ReaderScreen
+from tui.screens.reader_mode import ReaderModePart
 from tui.screens.searching import SearchPart
 from tui.screens.skipped import SkippedScreen
 from tui.widgets.article_detail import ArticleDetail
@@ -45,7 +46,7 @@ def news_commands() -> type[Provider]:
     return NewsCommands
 
 
-class MainScreen(LoadingPart, MarkingPart, SearchPart, LinksPart, JumpsPart):
+class MainScreen(LoadingPart, MarkingPart, SearchPart, LinksPart, JumpsPart, ReaderModePart):
     """Owns what is shown (see `ReaderScreen`); the panes only display it."""
 
     # Escape is ours: it leaves the reading view and puts focus back on the list.
@@ -60,6 +61,14 @@ class MainScreen(LoadingPart, MarkingPart, SearchPart, LinksPart, JumpsPart):
             "Topics",
             tooltip="Go to the sidebar: topics, then providers",
             id="newsdeck.topics",
+        ),
+        Binding(
+            "r",
+            "read_here",
+            "Read here",
+            show=False,
+            tooltip="Read the full story here, fetched from the article's page (r again: the summary)",
+            id="newsdeck.read-here",
         ),
         Binding(
             "o",
@@ -316,7 +325,11 @@ class MainScreen(LoadingPart, MarkingPart, SearchPart, LinksPart, JumpsPart):
             self.remove_class("-topics-shown")
 
     def action_back(self) -> None:
-        """Leave the reading view for the list; or close the search, clearing it."""
+        """Leave the full text for the summary, the reading view for the list; or close the search."""
+        detail = self.query_one(ArticleDetail)
+        if detail.reading_full_text:
+            detail.show_summary()
+            return
         if self.maximized is not None:
             self.minimize()
         elif self.has_class("-searching"):
@@ -371,5 +384,6 @@ class MainScreen(LoadingPart, MarkingPart, SearchPart, LinksPart, JumpsPart):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "back":
-            return self.maximized is not None or self.has_class("-searching")
+            reading = self.query_one(ArticleDetail).reading_full_text
+            return self.maximized is not None or self.has_class("-searching") or reading
         return True

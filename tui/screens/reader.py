@@ -39,6 +39,7 @@ WORKER_PURPOSE = {
     "state": "Opening the read marks",
     "search-index": "Preparing search",
     "article-extras": "Reading this article's file",
+    "reader-mode": "Reading the story from its page",
 }
 
 

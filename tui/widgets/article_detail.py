@@ -19,7 +19,9 @@ from tui.data.dates import format_local
 from tui.data.loader import read_article_extras
 from tui.data.model import Article
 from tui.data.search import Prefix, match_spans
+from tui.data.text_store import StoredText
 from tui.data.urls import web_url_problem
+from tui.widgets.full_text import FullText
 
 if TYPE_CHECKING:
     from tui.data.extras import ArticleExtras
@@ -76,12 +78,15 @@ class ArticleDetail(VerticalScroll, can_focus=True):
         self.highlight: list[str | Prefix] = []
         """Normalised search words to mark in the title and excerpt."""
         self._pending: Timer | None = None
+        self._body_of: Article | None = None
+        """The article whose body the Markdown view holds, once read."""
         self._awaiting: Article | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(id="detail-title", markup=False)
         yield Static(id="detail-meta", markup=False)
         yield Static(id="detail-topics", markup=False)
+        yield FullText(id="full-text")
         yield Static(id="detail-excerpt", markup=False)
         yield Label("Images", classes="field-label", id="images-label")
         yield Static(id="detail-images", markup=False)
@@ -110,11 +115,51 @@ class ArticleDetail(VerticalScroll, can_focus=True):
         widget.update(content)
         widget.display = bool(text)
 
+    # Reader mode: the story fetched from the article's page, in place of the summary.
+
+    @property
+    def reading_full_text(self) -> bool:
+        """Fetching or showing the full text (rather than the summary from the file)."""
+        return self.has_class("-reading")
+
+    def show_fetching(self, host: str) -> None:
+        self.add_class("-reading")
+        self.screen.refresh_bindings()  # escape now goes back to the summary
+        self.remove_class("-full-text")
+        self.query_one(FullText).waiting(host)
+
+    def show_full_text(self, stored: StoredText) -> None:
+        self.add_class("-reading", "-full-text")
+        self.query_one(FullText).show(stored)
+        self._summary_shown(False)
+        self.scroll_home(animate=False)
+
+    def show_fetch_failed(self, message: str) -> None:
+        self.remove_class("-full-text")
+        self.query_one(FullText).failed(message)
+        self._summary_shown(True)
+
+    def show_summary(self) -> None:
+        if self.reading_full_text:
+            self.screen.refresh_bindings()
+        self.remove_class("-reading", "-full-text")
+        self._summary_shown(True)
+
+    def _summary_shown(self, shown: bool) -> None:
+        """The excerpt and body from the file, or (reading the full text) neither."""
+        article = self.article
+        self.query_one("#detail-excerpt").display = shown and article is not None and bool(article.excerpt)
+        for body in self.query("#detail-body"):
+            body.display = shown and self._body_of is article and article is not None
+
     def show(self, article: Article | None, topics: tuple[str, ...] = ()) -> None:
+        if article is not self.article:
+            self.show_summary()
         self.article = article
         self.scroll_home(animate=False)
         for body in self.query("#detail-body"):
             body.display = False
+        self._body_of = None
         if article is None:
             for selector in (
                 "#detail-meta",
@@ -194,10 +239,13 @@ class ArticleDetail(VerticalScroll, can_focus=True):
         # Imported and made for the first body: the Markdown widget is not needed to start.
         from textual.widgets import Markdown
 
+        self._body_of = message.article
         shown = self.query("#detail-body")
         if shown:
             markdown = shown.first(Markdown)
             markdown.update(body)
-            markdown.display = True
+            markdown.display = not self.has_class("-full-text")
         else:
-            self.mount(Markdown(body, id="detail-body", open_links=False), before="#images-label")
+            markdown = Markdown(body, id="detail-body", open_links=False)
+            markdown.display = not self.has_class("-full-text")
+            self.mount(markdown, before="#images-label")

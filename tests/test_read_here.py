@@ -1,0 +1,115 @@
+"""Reader mode in the app: `r` fetches the story from a real local server and shows it."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+from conftest import ArticleWriter, loaded
+from pytest_httpserver import HTTPServer
+from test_fetch import ARTICLE, FAST, page
+from textual.widgets import Markdown, Static
+from werkzeug import Request, Response
+
+import tui.screens.reader_mode
+from tui.app import NewsDeckApp
+from tui.screens.main import MainScreen
+from tui.widgets.article_detail import ArticleDetail
+
+
+@pytest.fixture(autouse=True)
+def quick_limits(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(tui.screens.reader_mode, "LIMITS", FAST)
+
+
+def story_seed(write_article: ArticleWriter, url: str) -> None:
+    excerpt = 'excerpt: "Two lines from the file."'
+    write_article("a.md", title="Storm reaches the coast", url=url, extra=excerpt)
+
+
+def full_text(detail: ArticleDetail) -> str:
+    bodies = detail.query("#full-text-body")
+    if not bodies or not bodies.first(Markdown).display:
+        return ""
+    return bodies.first(Markdown).source
+
+
+def source(detail: ArticleDetail) -> str:
+    return str(detail.query_one("#full-text-source", Static).content)
+
+
+async def read_here(pilot: object, screen: MainScreen) -> None:
+    await pilot.press("r")  # type: ignore[attr-defined]
+    await screen.workers.wait_for_complete()
+    await pilot.pause()  # type: ignore[attr-defined]
+
+
+async def test_r_reads_the_story_here_and_r_again_goes_back(write_article: ArticleWriter, seed: Path) -> None:
+    httpserver = HTTPServer()  # its own: it is stopped half-way
+    httpserver.start()
+    httpserver.expect_request("/story").respond_with_response(page())
+    story_seed(write_article, httpserver.url_for("/story"))
+    app = NewsDeckApp(seed)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await loaded(pilot)
+        assert isinstance(screen, MainScreen)
+        detail = screen.query_one(ArticleDetail)
+        await read_here(pilot, screen)
+        assert "The storm reached the coast on Tuesday night" in full_text(detail)
+        assert "Subscribe now" not in full_text(detail)
+        line = source(detail)
+        assert line.startswith("Full text · localhost · fetched ") and " words · 1 min" in line
+        assert not detail.query_one("#detail-excerpt").display
+        await pilot.press("r")
+        assert not detail.reading_full_text and detail.query_one("#detail-excerpt").display
+        # Kept: with the server gone, the story still opens, at once.
+        httpserver.stop()
+        await read_here(pilot, screen)
+        assert "The storm reached the coast on Tuesday night" in full_text(detail)
+        await pilot.press("escape")
+        assert not detail.reading_full_text
+
+
+async def test_a_page_that_cannot_be_read_says_why_and_keeps_the_summary(
+    write_article: ArticleWriter, seed: Path, httpserver: HTTPServer
+) -> None:
+    httpserver.expect_request("/gone").respond_with_response(page("nope", status=404))
+    story_seed(write_article, httpserver.url_for("/gone"))
+    app = NewsDeckApp(seed)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await loaded(pilot)
+        assert isinstance(screen, MainScreen)
+        detail = screen.query_one(ArticleDetail)
+        await read_here(pilot, screen)
+        assert "could not be read" in source(detail) and "answered 404" in source(detail)
+        assert detail.query_one("#detail-excerpt").display and full_text(detail) == ""
+
+
+async def test_moving_on_never_shows_the_previous_story(
+    write_article: ArticleWriter, seed: Path, httpserver: HTTPServer
+) -> None:
+    answer = threading.Event()
+
+    def slow(request: Request) -> Response:
+        answer.wait(10)  # until the reader has moved on
+        return page(ARTICLE)
+
+    httpserver.expect_request("/story").respond_with_handler(slow)
+    story_seed(write_article, httpserver.url_for("/story"))
+    other = "https://other.example/b"
+    write_article("b.md", title="Another one", url=other, published="2020-01-01T00:00:00Z")
+    app = NewsDeckApp(seed)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await loaded(pilot)
+        assert isinstance(screen, MainScreen)
+        detail = screen.query_one(ArticleDetail)
+        await pilot.press("r")
+        assert "Fetching the full text from localhost" in source(detail)
+        await pilot.press("down")
+        answer.set()
+        await screen.workers.wait_for_complete()
+        await pilot.pause()
+        assert detail.article is not None and detail.article.title == "Another one"
+        assert not detail.reading_full_text and not detail.query_one("#full-text").display
+        assert full_text(detail) == ""

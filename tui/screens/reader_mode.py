@@ -1,0 +1,84 @@
+"""Reader mode: `r` fetches the highlighted article's page and shows its story in the detail view."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from urllib.parse import urlsplit
+
+from textual import work
+
+from tui.data.extract import Extracted, extract_page
+from tui.data.fetch import Limits, Outcome, fetch_page, make_client
+from tui.data.model import Article
+from tui.data.text_store import StoredText, StoreUnavailable, TextStore, as_stored
+from tui.data.urls import is_web_url
+from tui.screens.reader import ReaderScreen
+from tui.widgets.article_detail import ArticleDetail
+
+LIMITS = Limits()
+"""For every fetch of reader mode (tests set shorter timeouts)."""
+
+
+def _kept(url: str) -> StoredText | None:
+    try:
+        store = TextStore.open()
+    except StoreUnavailable:
+        return None
+    try:
+        return store.get(url)
+    except StoreUnavailable:
+        return None
+    finally:
+        store.close()
+
+
+class ReaderModePart(ReaderScreen):
+    """`r` on the highlighted article: its full text, from the store or fetched; `r` again: the summary."""
+
+    def action_read_here(self) -> None:
+        article = self.current
+        detail = self.query_one(ArticleDetail)
+        if article is None:
+            return
+        if detail.reading_full_text:
+            detail.show_summary()
+            return
+        if not is_web_url(article.url):
+            self.notify("This article has no web address to read it from.", severity="warning", markup=False)
+            return
+        detail.show_fetching(urlsplit(article.url).hostname or article.url)
+        self._read_here(article)
+
+    @work(exclusive=True, group="reader-mode", exit_on_error=False, description="Reading the story")
+    async def _read_here(self, article: Article) -> None:
+        url = article.url
+        stored = await asyncio.to_thread(_kept, url)
+        if stored is None or not stored.readable:
+            async with make_client(LIMITS) as client:
+                outcome = await fetch_page(client, url, limits=LIMITS)
+            extracted = None
+            if outcome.ok:
+                extracted = await asyncio.to_thread(extract_page, outcome.body, outcome.final_url or url)
+            stored = await asyncio.to_thread(_keep, outcome, extracted)
+        detail = self.query_one(ArticleDetail)
+        if detail.article is not article or not detail.reading_full_text:
+            return  # the reader moved on, or went back to the summary meanwhile
+        if stored.readable:
+            detail.show_full_text(stored)
+        else:
+            detail.show_fetch_failed(stored.message)
+
+
+def _keep(outcome: Outcome, extracted: Extracted | None) -> StoredText:
+    """Keep what the fetch gave; shown all the same when it cannot be kept."""
+    try:
+        store = TextStore.open()
+    except StoreUnavailable:
+        return as_stored(outcome, extracted, time.time())
+    try:
+        return store.put(outcome, extracted)
+    except StoreUnavailable:
+        return as_stored(outcome, extracted, time.time())
+    finally:
+        store.close()
