@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 from pathlib import Path
 
@@ -105,7 +106,7 @@ async def test_moving_on_never_shows_the_previous_story(
         assert isinstance(screen, MainScreen)
         detail = screen.query_one(ArticleDetail)
         await pilot.press("r")
-        assert "Fetching the full text from localhost" in source(detail)
+        assert re.match(r"Fetching the full text from localhost… \d+ s ", source(detail))
         await pilot.press("down")
         answer.set()
         await screen.workers.wait_for_complete()
@@ -113,3 +114,30 @@ async def test_moving_on_never_shows_the_previous_story(
         assert detail.article is not None and detail.article.title == "Another one"
         assert not detail.reading_full_text and not detail.query_one("#full-text").display
         assert full_text(detail) == ""
+
+
+async def test_capital_r_asks_again_and_a_304_keeps_the_text(
+    write_article: ArticleWriter, seed: Path, httpserver: HTTPServer
+) -> None:
+    asked: list[str] = []
+
+    def conditional(request: Request) -> Response:
+        asked.append(request.headers.get("If-None-Match", ""))
+        if request.headers.get("If-None-Match") == '"v1"':
+            return Response(status=304)
+        return Response(ARTICLE, content_type="text/html", headers={"ETag": '"v1"'})
+
+    httpserver.expect_request("/story").respond_with_handler(conditional)
+    story_seed(write_article, httpserver.url_for("/story"))
+    app = NewsDeckApp(seed)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await loaded(pilot)
+        assert isinstance(screen, MainScreen)
+        detail = screen.query_one(ArticleDetail)
+        await read_here(pilot, screen)
+        await pilot.press("R")
+        await screen.workers.wait_for_complete()
+        await pilot.pause()
+        assert asked == ["", '"v1"']
+        assert "The storm reached the coast on Tuesday night" in full_text(detail)
+        assert source(detail).startswith("Full text · localhost")

@@ -71,6 +71,14 @@ class MainScreen(LoadingPart, MarkingPart, SearchPart, LinksPart, JumpsPart, Rea
             id="newsdeck.read-here",
         ),
         Binding(
+            "R",
+            "read_again",
+            "Read again",
+            show=False,
+            tooltip="Fetch the full story again (a page not modified keeps the text kept before)",
+            id="newsdeck.read-again",
+        ),
+        Binding(
             "o",
             "open_link",
             "Open",

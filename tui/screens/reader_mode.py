@@ -37,26 +37,36 @@ class ReaderModePart(ReaderScreen):
     """`r` on the highlighted article: its full text, from the store or fetched; `r` again: the summary."""
 
     def action_read_here(self) -> None:
-        article = self.current
         detail = self.query_one(ArticleDetail)
-        if article is None:
-            return
         if detail.reading_full_text:
             detail.show_summary()
+            return
+        self._start_reading(again=False)
+
+    def action_read_again(self) -> None:
+        """Fetch the story again (a conditional request: unchanged, the kept text stays)."""
+        self._start_reading(again=True)
+
+    def _start_reading(self, *, again: bool) -> None:
+        article = self.current
+        if article is None:
             return
         if not is_web_url(article.url):
             self.notify("This article has no web address to read it from.", severity="warning", markup=False)
             return
-        detail.show_fetching(urlsplit(article.url).hostname or article.url)
-        self._read_here(article)
+        self.query_one(ArticleDetail).show_fetching(urlsplit(article.url).hostname or article.url)
+        self._read_here(article, again)
 
     @work(exclusive=True, group="reader-mode", exit_on_error=False, description="Reading the story")
-    async def _read_here(self, article: Article) -> None:
+    async def _read_here(self, article: Article, again: bool) -> None:
         url = article.url
         stored = await asyncio.to_thread(_kept, url)
-        if stored is None or not stored.readable:
+        if again or stored is None or not stored.readable:
+            # Asked again: the validators of the kept text let the page answer "not modified".
+            etag = stored.etag if again and stored is not None and stored.readable else ""
+            since = stored.last_modified if again and stored is not None and stored.readable else ""
             async with make_client(LIMITS) as client:
-                outcome = await fetch_page(client, url, limits=LIMITS)
+                outcome = await fetch_page(client, url, etag=etag, last_modified=since, limits=LIMITS)
             extracted = None
             if outcome.ok:
                 extracted = await asyncio.to_thread(extract_page, outcome.body, outcome.final_url or url)

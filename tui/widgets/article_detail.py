@@ -142,6 +142,7 @@ class ArticleDetail(VerticalScroll, can_focus=True):
     def show_summary(self) -> None:
         if self.reading_full_text:
             self.screen.refresh_bindings()
+            self.query_one(FullText).stop_waiting()
         self.remove_class("-reading", "-full-text")
         self._summary_shown(True)
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import time
 from urllib.parse import urlsplit
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
+from textual.timer import Timer
 from textual.widgets import Static
 
 from tui.data.dates import format_local
@@ -28,18 +30,43 @@ def source_line(stored: StoredText) -> str:
 class FullText(Vertical):
     """A line saying where the text came from, then the text as Markdown."""
 
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._waiting: tuple[str, float] | None = None
+        self._clock: Timer | None = None
+
     def compose(self) -> ComposeResult:
         yield Static(id="full-text-source", markup=False)
 
     def waiting(self, host: str) -> None:
-        self._say(f"Fetching the full text from {visible(host)}… (r again: the summary)")
+        """Fetching: says from where, and for how long so far (every key keeps working)."""
+        self._waiting = (visible(host), time.monotonic())
+        self._tick()
+        if self._clock is None:
+            self._clock = self.set_interval(1.0, self._tick)
+        else:
+            self._clock.resume()
         self._text(None)
 
+    def _tick(self) -> None:
+        if self._waiting is None:
+            return
+        host, started = self._waiting
+        elapsed = int(time.monotonic() - started)
+        self._say(f"Fetching the full text from {host}… {elapsed} s (r again: the summary)")
+
+    def stop_waiting(self) -> None:
+        self._waiting = None
+        if self._clock is not None:
+            self._clock.pause()
+
     def failed(self, message: str) -> None:
+        self.stop_waiting()
         self._say(f"The full text could not be read: {visible(message)} The summary stays below.")
         self._text(None)
 
     def show(self, stored: StoredText) -> None:
+        self.stop_waiting()
         self._say(source_line(stored))
         text = stored.markdown
         if len(text) > _MAX_CHARS:
