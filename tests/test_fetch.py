@@ -184,3 +184,16 @@ def test_markup_and_escape_sequences_in_a_page_stay_text() -> None:
     # Brackets escaped as Markdown: shown as written, never taken as style; escapes spelled out.
     assert "\\[bold red\\]Officials\\[/\\]" in extracted.markdown
     assert "␛\\[2J" in extracted.markdown and "␛\\[31m" in extracted.markdown
+
+
+def test_the_links_of_a_text_in_order_once_each_and_not_its_images() -> None:
+    from tui.data.extract import markdown_links
+
+    text = (
+        "See [A map](https://example.org/map) and ![a photo](https://x.example/i.png), "
+        '[A \\[bracketed\\] label](http://y.example/z "title") and [A map again](https://example.org/map).'
+    )
+    assert markdown_links(text) == [
+        ("A map", "https://example.org/map"),
+        ("A [bracketed] label", "http://y.example/z"),
+    ]

@@ -141,3 +141,34 @@ async def test_capital_r_asks_again_and_a_304_keeps_the_text(
         assert asked == ["", '"v1"']
         assert "The storm reached the coast on Tuesday night" in full_text(detail)
         assert source(detail).startswith("Full text · localhost")
+
+
+async def test_l_lists_the_links_of_the_text_and_follows_one(
+    write_article: ArticleWriter, seed: Path, httpserver: HTTPServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tui.screens.links_list import LinksScreen
+
+    inside = "https://example.org/inside"
+    earlier = f'<p>Earlier: <a href="{inside}">the warning</a> we had.</p>'
+    page_text = ARTICLE.replace("</article>", earlier + "</article>")
+    httpserver.expect_request("/story").respond_with_response(page(page_text))
+    story_seed(write_article, httpserver.url_for("/story"))
+    write_article("b.md", title="The warning", url=inside, published="2020-01-01T00:00:00Z")
+    app = NewsDeckApp(seed)
+    opened: list[str] = []
+    monkeypatch.setattr(app, "open_url", lambda url, **_: opened.append(url))
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await loaded(pilot)
+        assert isinstance(screen, MainScreen)
+        await read_here(pilot, screen)
+        await pilot.press("l")
+        links = app.screen
+        assert isinstance(links, LinksScreen)
+        assert [label for label, _ in links.links] == ["A map", "the warning"]
+        await pilot.press("1")  # not an article here: the browser
+        assert opened == ["https://example.org/map"]
+        await pilot.press("l", "2")  # an article of the directory: shown inside newsdeck
+        await pilot.pause()
+        detail = screen.query_one(ArticleDetail)
+        assert detail.article is not None and detail.article.title == "The warning"
+        assert opened == ["https://example.org/map"]

@@ -9,6 +9,7 @@ when a page is first extracted.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from tui.data.sanitize import clean_block, clean_line, yaml_printable
@@ -44,3 +45,16 @@ def extract_page(html: bytes, url: str) -> Extracted | None:
     metadata = trafilatura.extract_metadata(text, default_url=url)
     title = clean_line(metadata.title) if metadata is not None and metadata.title else ""
     return Extracted(cleaned, title, len(cleaned.split()))
+
+
+_LINK = re.compile(r'(?<!!)\[((?:\\.|[^\]\\])*)\]\(([^)\s]+)(?:\s+"[^"]*")?\)')
+_ESCAPED = re.compile(r"\\(.)")
+
+
+def markdown_links(markdown: str) -> list[tuple[str, str]]:
+    """The links of a Markdown text, as (label, address), each address once, in order; not images."""
+    found: dict[str, str] = {}
+    for label, address in _LINK.findall(markdown):
+        if address not in found:
+            found[address] = clean_line(_ESCAPED.sub(r"\1", label)) or address
+    return [(label, address) for address, label in found.items()]

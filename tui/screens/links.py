@@ -53,12 +53,15 @@ class LinksPart(ReaderScreen):
     @on(RelatedList.Selected, "#related")
     def on_related_selected(self) -> None:
         item = self.query_one(RelatedList).current
+        if item is not None:
+            self.follow_link(item.url)
+
+    def follow_link(self, url: str) -> None:
+        """Show the article at `url` when the index holds it; else open it in the browser."""
         index = self.index
-        if item is None or index is None:
-            return
-        article = index.find_url(item.url)
-        if article is None:
-            self.open_link(item.url)
+        article = index.find_url(url) if index is not None else None
+        if article is None or index is None:
+            self.open_link(url)
             return
         if self.maximized is not None:
             self.minimize()

@@ -63,22 +63,6 @@ class MainScreen(LoadingPart, MarkingPart, SearchPart, LinksPart, JumpsPart, Rea
             id="newsdeck.topics",
         ),
         Binding(
-            "r",
-            "read_here",
-            "Read here",
-            show=False,
-            tooltip="Read the full story here, fetched from the article's page (r again: the summary)",
-            id="newsdeck.read-here",
-        ),
-        Binding(
-            "R",
-            "read_again",
-            "Read again",
-            show=False,
-            tooltip="Fetch the full story again (a page not modified keeps the text kept before)",
-            id="newsdeck.read-again",
-        ),
-        Binding(
             "o",
             "open_link",
             "Open",

@@ -215,6 +215,9 @@ class ReaderScreen(Screen[None]):
     def mark_read(self, article: Article) -> None:
         """Mark `article` read (opening it in the browser counts as reading)."""
 
+    def follow_link(self, url: str) -> None:
+        """Show the article at `url` when the index holds it; else open it in the browser."""
+
     def clear_search_silently(self) -> None:
         """Forget the query without showing the list it gave (the searching part)."""
 

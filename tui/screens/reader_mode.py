@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import asyncio
 import time
+from typing import ClassVar
 from urllib.parse import urlsplit
 
 from textual import work
+from textual.binding import Binding, BindingType
 
-from tui.data.extract import Extracted, extract_page
+from tui.data.extract import Extracted, extract_page, markdown_links
 from tui.data.fetch import Limits, Outcome, fetch_page, make_client
 from tui.data.model import Article
 from tui.data.text_store import StoredText, StoreUnavailable, TextStore, as_stored
 from tui.data.urls import is_web_url
+from tui.screens.links_list import LinksScreen
 from tui.screens.reader import ReaderScreen
 from tui.widgets.article_detail import ArticleDetail
 
@@ -35,6 +38,45 @@ def _kept(url: str) -> StoredText | None:
 
 class ReaderModePart(ReaderScreen):
     """`r` on the highlighted article: its full text, from the store or fetched; `r` again: the summary."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "r",
+            "read_here",
+            "Read here",
+            show=False,
+            tooltip="Read the full story here, fetched from the article's page (r again: the summary)",
+            id="newsdeck.read-here",
+        ),
+        Binding(
+            "R",
+            "read_again",
+            "Read again",
+            show=False,
+            tooltip="Fetch the full story again (a page not modified keeps the text kept before)",
+            id="newsdeck.read-again",
+        ),
+        Binding(
+            "l",
+            "list_links",
+            "Links",
+            show=False,
+            tooltip="List the links of the article's text, numbered: one opens in newsdeck or your browser",
+            id="newsdeck.links",
+        ),
+    ]
+
+    def action_list_links(self) -> None:
+        links = markdown_links(self.query_one(ArticleDetail).text_with_links)
+        if not links:
+            self.notify("No links in this article's text.", markup=False)
+            return
+
+        def follow(url: str | None) -> None:
+            if url is not None:
+                self.follow_link(url)
+
+        self.app.push_screen(LinksScreen(links), follow)
 
     def action_read_here(self) -> None:
         detail = self.query_one(ArticleDetail)

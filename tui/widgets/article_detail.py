@@ -79,6 +79,7 @@ class ArticleDetail(VerticalScroll, can_focus=True):
         """Normalised search words to mark in the title and excerpt."""
         self._pending: Timer | None = None
         self._body_of: Article | None = None
+        self._body_text = ""
         """The article whose body the Markdown view holds, once read."""
         self._awaiting: Article | None = None
 
@@ -116,6 +117,13 @@ class ArticleDetail(VerticalScroll, can_focus=True):
         widget.display = bool(text)
 
     # Reader mode: the story fetched from the article's page, in place of the summary.
+
+    @property
+    def text_with_links(self) -> str:
+        """The Markdown shown: the full text when it is, else the body from the file."""
+        if self.has_class("-full-text"):
+            return self.query_one(FullText).markdown
+        return self._body_text if self._body_of is self.article else ""
 
     @property
     def reading_full_text(self) -> bool:
@@ -240,7 +248,7 @@ class ArticleDetail(VerticalScroll, can_focus=True):
         # Imported and made for the first body: the Markdown widget is not needed to start.
         from textual.widgets import Markdown
 
-        self._body_of = message.article
+        self._body_of, self._body_text = message.article, body
         shown = self.query("#detail-body")
         if shown:
             markdown = shown.first(Markdown)

@@ -32,6 +32,8 @@ class FullText(Vertical):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
+        self.markdown = ""
+        """The text shown, once there is one (for its links)."""
         self._waiting: tuple[str, float] | None = None
         self._clock: Timer | None = None
 
@@ -67,6 +69,7 @@ class FullText(Vertical):
 
     def show(self, stored: StoredText) -> None:
         self.stop_waiting()
+        self.markdown = stored.markdown
         self._say(source_line(stored))
         text = stored.markdown
         if len(text) > _MAX_CHARS:
@@ -77,6 +80,8 @@ class FullText(Vertical):
         self.query_one("#full-text-source", Static).update(line)
 
     def _text(self, markdown: str | None) -> None:
+        if markdown is None:
+            self.markdown = ""
         # Imported and made for the first text: the Markdown widget is not needed to start.
         from textual.widgets import Markdown
 
