@@ -191,9 +191,11 @@ def test_the_links_of_a_text_in_order_once_each_and_not_its_images() -> None:
 
     text = (
         "See [A map](https://example.org/map) and ![a photo](https://x.example/i.png), "
-        '[A \\[bracketed\\] label](http://y.example/z "title") and [A map again](https://example.org/map).'
+        '[A \\[bracketed\\] label](http://y.example/z "title") and [A map again](https://example.org/map), '
+        "[the [bold red]report[/]](https://n.example/report)."
     )
     assert markdown_links(text) == [
         ("A map", "https://example.org/map"),
         ("A [bracketed] label", "http://y.example/z"),
+        ("the [bold red]report[/]", "https://n.example/report"),
     ]

@@ -47,7 +47,8 @@ def extract_page(html: bytes, url: str) -> Extracted | None:
     return Extracted(cleaned, title, len(cleaned.split()))
 
 
-_LINK = re.compile(r'(?<!!)\[((?:\\.|[^\]\\])*)\]\(([^)\s]+)(?:\s+"[^"]*")?\)')
+# Link text may hold brackets of its own, escaped or balanced one level deep ("[the [b]report[/]](…)").
+_LINK = re.compile(r'(?<!!)\[((?:\\.|[^\[\]\\]|\[(?:\\.|[^\[\]\\])*\])*)\]\(([^)\s]+)(?:\s+"[^"]*")?\)')
 _ESCAPED = re.compile(r"\\(.)")
 
 
