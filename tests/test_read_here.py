@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
 from conftest import ArticleWriter, loaded
 from pytest_httpserver import HTTPServer
 from test_fetch import ARTICLE, FAST, page
+from textual.pilot import Pilot
 from textual.widgets import Markdown, Static
 from werkzeug import Request, Response
 
@@ -29,6 +32,15 @@ def story_seed(write_article: ArticleWriter, url: str) -> None:
     write_article("a.md", title="Storm reaches the coast", url=url, extra=excerpt)
 
 
+@asynccontextmanager
+async def reading(app: NewsDeckApp) -> AsyncIterator[tuple[Pilot[None], MainScreen, ArticleDetail]]:
+    """The app loaded at 120x40: its pilot, main screen and detail view."""
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await loaded(pilot)
+        assert isinstance(screen, MainScreen)
+        yield pilot, screen, screen.query_one(ArticleDetail)
+
+
 def full_text(detail: ArticleDetail) -> str:
     bodies = detail.query("#full-text-body")
     if not bodies or not bodies.first(Markdown).display:
@@ -40,10 +52,10 @@ def source(detail: ArticleDetail) -> str:
     return str(detail.query_one("#full-text-source", Static).content)
 
 
-async def read_here(pilot: object, screen: MainScreen) -> None:
-    await pilot.press("r")  # type: ignore[attr-defined]
+async def read_here(pilot: Pilot[None], screen: MainScreen) -> None:
+    await pilot.press("r")
     await screen.workers.wait_for_complete()
-    await pilot.pause()  # type: ignore[attr-defined]
+    await pilot.pause()
 
 
 async def test_r_reads_the_story_here_and_r_again_goes_back(write_article: ArticleWriter, seed: Path) -> None:
@@ -52,10 +64,7 @@ async def test_r_reads_the_story_here_and_r_again_goes_back(write_article: Artic
     httpserver.expect_request("/story").respond_with_response(page())
     story_seed(write_article, httpserver.url_for("/story"))
     app = NewsDeckApp(seed)
-    async with app.run_test(size=(120, 40)) as pilot:
-        screen = await loaded(pilot)
-        assert isinstance(screen, MainScreen)
-        detail = screen.query_one(ArticleDetail)
+    async with reading(app) as (pilot, screen, detail):
         await read_here(pilot, screen)
         assert "The storm reached the coast on Tuesday night" in full_text(detail)
         assert "Subscribe now" not in full_text(detail)
@@ -78,10 +87,7 @@ async def test_a_page_that_cannot_be_read_says_why_and_keeps_the_summary(
     httpserver.expect_request("/gone").respond_with_response(page("nope", status=404))
     story_seed(write_article, httpserver.url_for("/gone"))
     app = NewsDeckApp(seed)
-    async with app.run_test(size=(120, 40)) as pilot:
-        screen = await loaded(pilot)
-        assert isinstance(screen, MainScreen)
-        detail = screen.query_one(ArticleDetail)
+    async with reading(app) as (pilot, screen, detail):
         await read_here(pilot, screen)
         assert "could not be read" in source(detail) and "answered 404" in source(detail)
         assert detail.query_one("#detail-excerpt").display and full_text(detail) == ""
@@ -101,10 +107,7 @@ async def test_moving_on_never_shows_the_previous_story(
     other = "https://other.example/b"
     write_article("b.md", title="Another one", url=other, published="2020-01-01T00:00:00Z")
     app = NewsDeckApp(seed)
-    async with app.run_test(size=(120, 40)) as pilot:
-        screen = await loaded(pilot)
-        assert isinstance(screen, MainScreen)
-        detail = screen.query_one(ArticleDetail)
+    async with reading(app) as (pilot, screen, detail):
         await pilot.press("r")
         assert re.match(r"Fetching the full text from localhost… \d+ s ", source(detail))
         await pilot.press("down")
@@ -130,10 +133,7 @@ async def test_capital_r_asks_again_and_a_304_keeps_the_text(
     httpserver.expect_request("/story").respond_with_handler(conditional)
     story_seed(write_article, httpserver.url_for("/story"))
     app = NewsDeckApp(seed)
-    async with app.run_test(size=(120, 40)) as pilot:
-        screen = await loaded(pilot)
-        assert isinstance(screen, MainScreen)
-        detail = screen.query_one(ArticleDetail)
+    async with reading(app) as (pilot, screen, detail):
         await read_here(pilot, screen)
         await pilot.press("R")
         await screen.workers.wait_for_complete()
@@ -157,9 +157,7 @@ async def test_l_lists_the_links_of_the_text_and_follows_one(
     app = NewsDeckApp(seed)
     opened: list[str] = []
     monkeypatch.setattr(app, "open_url", lambda url, **_: opened.append(url))
-    async with app.run_test(size=(120, 40)) as pilot:
-        screen = await loaded(pilot)
-        assert isinstance(screen, MainScreen)
+    async with reading(app) as (pilot, screen, detail):
         await read_here(pilot, screen)
         await pilot.press("l")
         links = app.screen
@@ -169,6 +167,5 @@ async def test_l_lists_the_links_of_the_text_and_follows_one(
         assert opened == ["https://example.org/map"]
         await pilot.press("l", "2")  # an article of the directory: shown inside newsdeck
         await pilot.pause()
-        detail = screen.query_one(ArticleDetail)
         assert detail.article is not None and detail.article.title == "The warning"
         assert opened == ["https://example.org/map"]
