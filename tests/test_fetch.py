@@ -199,3 +199,20 @@ def test_the_links_of_a_text_in_order_once_each_and_not_its_images() -> None:
         ("A [bracketed] label", "http://y.example/z"),
         ("the [bold red]report[/]", "https://n.example/report"),
     ]
+
+
+async def test_a_name_that_cannot_be_looked_up_is_said_plainly() -> None:
+    import httpx
+
+    from tui.data.fetch import fetch_page
+
+    def no_dns(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError("[Errno -2] Name or service not known", request=request)
+
+    async with httpx.AsyncClient(transport=httpx.MockTransport(no_dns)) as client:
+        outcome = await fetch_page(client, "https://news.example/story", limits=FAST)
+    assert outcome.kind == "offline"
+    assert (
+        outcome.message
+        == "Could not find news.example: its name has no address (offline, or a mistyped link?)."
+    )

@@ -134,10 +134,7 @@ async def fetch_page(
             message="Refused a redirect to an address that is not a web page's.",
         )
     except httpx.TransportError as error:
-        reason = visible(str(error) or type(error).__name__)
-        return Outcome(
-            "offline", url, final_url=current, message=f"Could not reach {_host(current)}: {reason}."
-        )
+        return Outcome("offline", url, final_url=current, message=_unreachable(current, error))
 
 
 async def _answer(response: httpx.Response, url: str, final: str, limits: Limits) -> Outcome:
@@ -182,6 +179,17 @@ async def _answer(response: httpx.Response, url: str, final: str, limits: Limits
         etag=visible(response.headers.get("etag", "")),
         last_modified=visible(response.headers.get("last-modified", "")),
     )
+
+
+_NAME_NOT_FOUND = ("name or service not known", "nodename nor servname", "name resolution", "getaddrinfo")
+
+
+def _unreachable(url: str, error: Exception) -> str:
+    """Offline, or the name not found, said plainly; anything else with the system's reason."""
+    reason = str(error)
+    if any(words in reason.lower() for words in _NAME_NOT_FOUND):
+        return f"Could not find {_host(url)}: its name has no address (offline, or a mistyped link?)."
+    return f"Could not reach {_host(url)}: {visible(reason or type(error).__name__)}."
 
 
 def _too_large(url: str, final: str, limits: Limits) -> Outcome:
