@@ -278,9 +278,7 @@ def _open_cache(root: Path, notices: list[str]) -> ArticleCache | None:
     return cache
 
 
-def _entries(
-    cache: ArticleCache, notices: list[str]
-) -> tuple[ArticleCache | None, dict[str, CachedFile]]:
+def _entries(cache: ArticleCache, notices: list[str]) -> tuple[ArticleCache | None, dict[str, CachedFile]]:
     """The cache's rows; a cache found damaged now is rebuilt (empty), one that cannot be read is left."""
     try:
         return cache, cache.entries()

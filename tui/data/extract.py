@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from urllib.parse import urljoin
 
-from tui.data.sanitize import clean_block, clean_line, yaml_printable
+from tui.data.sanitize import clean_block, clean_line, is_safe_line, yaml_printable
+from tui.data.urls import is_web_url
 
 WORDS_PER_MINUTE = 230
 
@@ -22,6 +24,8 @@ class Extracted:
     markdown: str
     title: str = ""
     words: int = 0
+    image: str = ""
+    """The page's main picture (its `og:image`), when it names an http or https one."""
 
     @property
     def minutes(self) -> int:
@@ -44,7 +48,11 @@ def extract_page(html: bytes, url: str) -> Extracted | None:
     cleaned = clean_block(markdown)
     metadata = trafilatura.extract_metadata(text, default_url=url)
     title = clean_line(metadata.title) if metadata is not None and metadata.title else ""
-    return Extracted(cleaned, title, len(cleaned.split()))
+    image = metadata.image if metadata is not None and isinstance(metadata.image, str) else ""
+    image = urljoin(url, image.strip()) if image else ""
+    if not (is_web_url(image) and is_safe_line(image)):
+        image = ""
+    return Extracted(cleaned, title, len(cleaned.split()), image)
 
 
 # Link text may hold brackets of its own, escaped or balanced one level deep ("[the [b]report[/]](…)").

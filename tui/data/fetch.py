@@ -10,6 +10,7 @@ nothing here raises for a network reason.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit
@@ -22,6 +23,8 @@ if TYPE_CHECKING:
 
 PROJECT_URL = "https://github.com/newsdeck/newsdeck"
 PAGE_TYPES = ("text/html", "application/xhtml+xml")
+IMAGE_TYPES = ("image/",)
+"""A prefix ending in `/` accepts every type under it."""
 _REDIRECTS = (301, 302, 303, 307, 308)
 
 
@@ -31,6 +34,12 @@ class Limits:
     read_seconds: float = 10.0
     redirects: int = 5
     max_bytes: int = 5 * 1024 * 1024
+
+
+IMAGE_LIMITS = Limits(max_bytes=10 * 1024 * 1024)
+
+AddressCheck = Callable[[str], Awaitable[str | None]]
+"""Asked before each hop with its address: a reason to refuse it (said to the reader), or None."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +70,7 @@ KINDS = (
     "not-web",
     "not-a-page",
     "too-large",
+    "refused",
 )
 
 
@@ -96,8 +106,14 @@ async def fetch_page(
     etag: str = "",
     last_modified: str = "",
     limits: Limits = Limits(),
+    accept: tuple[str, ...] = PAGE_TYPES,
+    check_address: AddressCheck | None = None,
 ) -> Outcome:
-    """The page at `url` (conditionally, given validators from an earlier fetch)."""
+    """The page at `url` (conditionally, given validators from an earlier fetch).
+
+    `accept` names the content types kept (`image/` for any image); `check_address`, when
+    given, may refuse any hop, the first included (the bulk fetch keeps to public addresses).
+    """
     import httpx
 
     if not is_web_url(url):
@@ -110,6 +126,8 @@ async def fetch_page(
     current = url
     try:
         for _ in range(limits.redirects + 1):
+            if check_address is not None and (refusal := await check_address(current)) is not None:
+                return Outcome("refused", url, final_url=current, message=refusal)
             async with client.stream("GET", current, headers=headers) as response:
                 if response.status_code in _REDIRECTS and "location" in response.headers:
                     target = urljoin(current, response.headers["location"])
@@ -118,7 +136,7 @@ async def fetch_page(
                         return Outcome("not-web", url, message=f"Refused a redirect to a {scheme}: address.")
                     current = target
                     continue
-                return await _answer(response, url, current, limits)
+                return await _answer(response, url, current, limits, accept)
         return Outcome(
             "too-many-redirects", url, message=f"Too many redirects (more than {limits.redirects})."
         )
@@ -137,7 +155,13 @@ async def fetch_page(
         return Outcome("offline", url, final_url=current, message=_unreachable(current, error))
 
 
-async def _answer(response: httpx.Response, url: str, final: str, limits: Limits) -> Outcome:
+def _accepted(kind: str, accept: tuple[str, ...]) -> bool:
+    return any(kind.startswith(wanted) if wanted.endswith("/") else kind == wanted for wanted in accept)
+
+
+async def _answer(
+    response: httpx.Response, url: str, final: str, limits: Limits, accept: tuple[str, ...]
+) -> Outcome:
     status = response.status_code
     if status == 304:
         return Outcome("not-modified", url, final_url=final, status=status)
@@ -151,24 +175,19 @@ async def _answer(response: httpx.Response, url: str, final: str, limits: Limits
             message=f"{_host(final)} answered {status} {phrase}.",
         )
     kind = response.headers.get("content-type", "").split(";")[0].strip().lower()
-    if kind not in PAGE_TYPES:
+    if not _accepted(kind, accept):
         shown = visible(kind or "no content type")
-        return Outcome(
-            "not-a-page",
-            url,
-            final_url=final,
-            status=status,
-            message=f"Not a web page ({shown}): o opens it.",
-        )
+        message = f"Not {_noun(accept)} ({shown})" + (": o opens it." if accept == PAGE_TYPES else ".")
+        return Outcome("not-a-page", url, final_url=final, status=status, message=message)
     declared = response.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > limits.max_bytes:
-        return _too_large(url, final, limits)
+        return _too_large(url, final, limits, accept)
     chunks: list[bytes] = []
     size = 0
     async for chunk in response.aiter_bytes():
         size += len(chunk)
         if size > limits.max_bytes:
-            return _too_large(url, final, limits)  # leaving the block closes the connection
+            return _too_large(url, final, limits, accept)  # leaving the block closes the connection
         chunks.append(chunk)
     return Outcome(
         "ok",
@@ -192,6 +211,11 @@ def _unreachable(url: str, error: Exception) -> str:
     return f"Could not reach {_host(url)}: {visible(reason or type(error).__name__)}."
 
 
-def _too_large(url: str, final: str, limits: Limits) -> Outcome:
+def _noun(accept: tuple[str, ...]) -> str:
+    return "a web page" if accept == PAGE_TYPES else "an image" if accept == IMAGE_TYPES else "as asked"
+
+
+def _too_large(url: str, final: str, limits: Limits, accept: tuple[str, ...]) -> Outcome:
     megabytes = limits.max_bytes / (1024 * 1024)
-    return Outcome("too-large", url, final_url=final, message=f"The page is larger than {megabytes:g} MB.")
+    what = "page" if accept == PAGE_TYPES else "image" if accept == IMAGE_TYPES else "answer"
+    return Outcome("too-large", url, final_url=final, message=f"The {what} is larger than {megabytes:g} MB.")

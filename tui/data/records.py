@@ -262,4 +262,3 @@ _AS_WRITTEN: dict[str, Callable[[object], object]] = {
     "tuple[ImageLink, ...]": _as_images,
 }
 _TRUSTED = [(field.name, _AS_WRITTEN.get(str(field.type), _same)) for field in _FIELDS]
-

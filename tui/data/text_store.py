@@ -17,6 +17,7 @@ from __future__ import annotations
 import math
 import sqlite3
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import cast
@@ -30,10 +31,10 @@ from tui.data.sqlite_errors import describe, is_damaged
 _TABLE = (
     "CREATE TABLE texts (url TEXT PRIMARY KEY, final_url TEXT NOT NULL, fetched_at REAL NOT NULL, "
     "etag TEXT NOT NULL, last_modified TEXT NOT NULL, outcome TEXT NOT NULL, message TEXT NOT NULL, "
-    "title TEXT NOT NULL, markdown TEXT NOT NULL, words INTEGER NOT NULL) WITHOUT ROWID"
+    "title TEXT NOT NULL, markdown TEXT NOT NULL, words INTEGER NOT NULL, image TEXT NOT NULL) WITHOUT ROWID"
 )
-_COLUMNS = "url, final_url, fetched_at, etag, last_modified, outcome, message, title, markdown, words"
-_VERSION = 1
+_COLUMNS = "url, final_url, fetched_at, etag, last_modified, outcome, message, title, markdown, words, image"
+_VERSION = 2
 NOTHING_READABLE = "nothing-readable"
 """The page came, but held no text to read (a paywall, a page drawn by scripts)."""
 
@@ -55,6 +56,8 @@ class StoredText:
     title: str = ""
     markdown: str = ""
     words: int = 0
+    image: str = ""
+    """The page's main picture, found while extracting (see `Extracted.image`)."""
 
     @property
     def readable(self) -> bool:
@@ -78,6 +81,7 @@ def as_stored(outcome: Outcome, extracted: Extracted | None, now: float) -> Stor
         extracted.title if extracted else "",
         extracted.markdown if extracted else "",
         extracted.words if extracted else 0,
+        extracted.image if extracted else "",
     )
 
 
@@ -86,8 +90,8 @@ def store_path(directory: Path | None = None) -> Path:
 
 
 def _checked(row: tuple[object, ...]) -> StoredText | None:
-    url, final_url, fetched_at, etag, last_modified, outcome, message, title, markdown, words = row
-    lines = (url, final_url, etag, last_modified, outcome, message, title)
+    url, final_url, fetched_at, etag, last_modified, outcome, message, title, markdown, words, image = row
+    lines = (url, final_url, etag, last_modified, outcome, message, title, image)
     if not (
         all(isinstance(value, str) and is_safe_line(value) for value in lines)
         and isinstance(markdown, str)
@@ -111,6 +115,7 @@ def _checked(row: tuple[object, ...]) -> StoredText | None:
         title=cast(str, title),
         markdown=markdown,
         words=words,
+        image=cast(str, image),
     )
 
 
@@ -162,6 +167,29 @@ class TextStore:
         except sqlite3.Error as error:
             raise StoreUnavailable(f"cannot read the stored texts ({describe(error)})") from None
         return _checked(row) if row is not None else None
+
+    def readable_urls(self) -> set[str]:
+        """The URLs with a text to read (the list marks their articles)."""
+        try:
+            rows = self._connection.execute(
+                "SELECT url FROM texts WHERE outcome = 'ok' AND markdown != ''"
+            ).fetchall()
+        except sqlite3.Error as error:
+            raise StoreUnavailable(f"cannot read the stored texts ({describe(error)})") from None
+        return {url for (url,) in rows if isinstance(url, str)}
+
+    def readable_texts(self) -> Iterator[StoredText]:
+        """Every text to read, checked as `get` checks one (for the search)."""
+        try:
+            cursor = self._connection.execute(
+                f"SELECT {_COLUMNS} FROM texts WHERE outcome = 'ok' AND markdown != ''"
+            )
+            for row in cursor:
+                stored = _checked(row)
+                if stored is not None:
+                    yield stored
+        except sqlite3.Error as error:
+            raise StoreUnavailable(f"cannot read the stored texts ({describe(error)})") from None
 
     def put(self, outcome: Outcome, extracted: Extracted | None = None) -> StoredText:
         """Keep what a fetch gave; a `304` keeps the text stored before, as fetched now."""
