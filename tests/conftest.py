@@ -41,8 +41,30 @@ def _isolated_environment(
         monkeypatch.setenv(variable, str(home / variable.lower()))
     # Recovery files fall back to the temporary folder: keep them in the test's own.
     monkeypatch.setattr("tempfile.tempdir", str(home))
+    _keep_off_the_internet(monkeypatch)
     yield
     time.tzset()
+
+
+LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+
+
+def _keep_off_the_internet(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every request a test makes goes to a local server: anything else fails as if offline.
+
+    The demo's articles name pictures and pages at `.example` addresses; a test that shows
+    one must not even look their names up.
+    """
+    import httpx
+
+    real = httpx.AsyncHTTPTransport.handle_async_request
+
+    async def local_only(self: httpx.AsyncHTTPTransport, request: httpx.Request) -> httpx.Response:
+        if request.url.host not in LOCAL_HOSTS:
+            raise httpx.ConnectError(f"tests stay off the internet ({request.url.host})", request=request)
+        return await real(self, request)
+
+    monkeypatch.setattr(httpx.AsyncHTTPTransport, "handle_async_request", local_only)
 
 
 @pytest.fixture

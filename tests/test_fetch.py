@@ -216,3 +216,10 @@ async def test_a_name_that_cannot_be_looked_up_is_said_plainly() -> None:
         outcome.message
         == "Could not find news.example: its name has no address (offline, or a mistyped link?)."
     )
+
+
+async def test_tests_never_reach_past_the_local_server() -> None:
+    # The guard in conftest: a name that would resolve on a networked machine fails as offline.
+    outcome = await fetch("https://images.example/a-picture.jpg")
+    assert outcome.kind == "offline"  # type: ignore[attr-defined]
+    assert "stay off the internet" in outcome.message  # type: ignore[attr-defined]
