@@ -39,10 +39,10 @@ async def ready(pilot: Pilot[None]) -> MainScreen:
 
 
 def flags(screen: MainScreen) -> list[str]:
-    """Each row as the reader sees it: '●' unread, '★' starred; then the title."""
+    """Each row as the reader sees it: '●' unread, '★' starred, '≡' full text kept; then the title."""
     articles = screen.query_one(ArticleList)
     rows = [articles.render_row(row, 60, articles.rich_style).text for row in range(articles.row_count)]
-    return [(row[:2].replace(" ", "") + row[2:].split("  ")[0]) for row in rows]
+    return [(row[:3].replace(" ", "") + row[3:].split("  ")[0]) for row in rows]
 
 
 def sidebar_counts(screen: MainScreen) -> dict[str, str]:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any, overload
 
 from tui.data.columns import ArticleColumns
+from tui.data.fetched_texts import FetchedTexts
 from tui.data.metadata import Metadata, provider_facets
 from tui.data.model import Article, Provider
 from tui.data.word_index import WordIndex
@@ -204,6 +205,8 @@ class ArticleIndex:
         self._search: WordIndex | None = None
         self.word_source: Callable[[ArticleIndex], WordIndex] | None = None
         """Where a saved copy of the word index is read (and a new one kept), if anywhere."""
+        self.fetched = FetchedTexts(len(self.articles))
+        """Articles whose full text is kept (reader mode), and its words for searching."""
         self._provider_words: dict[str, set[str]] | None = None
         """Each name and domain of a provider (any case) -> its facet keys, for `provider:`."""
         self._facet_positions: dict[str, array[int]] | None = None

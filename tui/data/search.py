@@ -25,12 +25,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from tui.data.fetched_texts import CombinedWords, WordSource
 from tui.data.folding import WORD as _WORD
 from tui.data.folding import normalize, words
 from tui.data.index import ArticleIndex, ArticleView, Selection
 from tui.data.model import Article
 from tui.data.sanitize import visible
-from tui.data.word_index import WordIndex
 
 _FIELDS = ("topic", "provider", "after", "before")
 # Below three letters a prefix matches a large part of the vocabulary: slow to
@@ -141,7 +141,7 @@ def parse_query(text: str, *, typing: bool = False) -> Query:
     return query
 
 
-def _match(word_index: WordIndex, query: Query) -> set[int] | None:
+def _match(word_index: WordSource, query: Query) -> set[int] | None:
     """Positions of articles matching the words of `query`; None when it has none."""
     required = [*query.terms, *(word for phrase in query.phrases for word in phrase)]
     candidates: set[int] | None = None
@@ -186,7 +186,10 @@ def find(index: ArticleIndex, query: Query, within: Selection | str | None = Non
     article, which keeps typing instant at 100,000 articles. Problems found
     on the way (an unknown topic in `topic:`) are added to `query.problems`.
     """
-    matched = _match(index.search_index(), query)
+    words: WordSource = index.search_index()
+    if index.fetched.count:
+        words = CombinedWords(words, index.fetched)
+    matched = _match(words, query)
     constraints: list[Iterable[int]] = []
     if isinstance(within, str):
         within = Selection(frozenset({within}))

@@ -17,7 +17,6 @@ from __future__ import annotations
 import math
 import sqlite3
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import cast
@@ -178,18 +177,19 @@ class TextStore:
             raise StoreUnavailable(f"cannot read the stored texts ({describe(error)})") from None
         return {url for (url,) in rows if isinstance(url, str)}
 
-    def readable_texts(self) -> Iterator[StoredText]:
-        """Every text to read, checked as `get` checks one (for the search)."""
+    def text_starts(self, chars: int) -> list[tuple[str, str]]:
+        """(URL, the first `chars` characters of its text) for every text to read: what search needs.
+
+        Only folded into search words, never shown, so a row need only have its types.
+        """
         try:
-            cursor = self._connection.execute(
-                f"SELECT {_COLUMNS} FROM texts WHERE outcome = 'ok' AND markdown != ''"
-            )
-            for row in cursor:
-                stored = _checked(row)
-                if stored is not None:
-                    yield stored
+            rows = self._connection.execute(
+                "SELECT url, substr(markdown, 1, ?) FROM texts WHERE outcome = 'ok' AND markdown != ''",
+                (chars,),
+            ).fetchall()
         except sqlite3.Error as error:
             raise StoreUnavailable(f"cannot read the stored texts ({describe(error)})") from None
+        return [(url, text) for url, text in rows if isinstance(url, str) and isinstance(text, str)]
 
     def put(self, outcome: Outcome, extracted: Extracted | None = None) -> StoredText:
         """Keep what a fetch gave; a `304` keeps the text stored before, as fetched now."""

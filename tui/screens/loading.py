@@ -160,6 +160,8 @@ class LoadingPart(ReaderScreen):
         first = self.result is None
         self.result = result
         self.attach_marks()
+        if result.complete:
+            self.attach_fetched(result.index)
         summary = result.summary  # from the saved index: whole counts while its newest articles show
         self.query_one(TopicSidebar).show(summary.topics, summary.providers, summary.size)
         spec = self.spec

@@ -40,6 +40,7 @@ WORKER_PURPOSE = {
     "search-index": "Preparing search",
     "article-extras": "Reading this article's file",
     "reader-mode": "Reading the story from its page",
+    "fetched-texts": "Reading the kept stories",
 }
 
 
@@ -211,6 +212,9 @@ class ReaderScreen(Screen[None]):
 
     def attach_marks(self) -> None:
         """Lay the read marks over the current index."""
+
+    def attach_fetched(self, index: ArticleIndex) -> None:
+        """Lay the texts kept by reader mode over `index` (list marks, search)."""
 
     def mark_read(self, article: Article) -> None:
         """Mark `article` read (opening it in the browser counts as reading)."""

@@ -12,6 +12,9 @@ from textual.binding import Binding, BindingType
 
 from tui.data.extract import Extracted, extract_page, markdown_links
 from tui.data.fetch import Limits, Outcome, fetch_page, make_client
+from tui.data.fetched_texts import READ_CHARS, story_words
+from tui.data.folding import MAX_BODY_WORDS_CHARS
+from tui.data.index import ArticleIndex
 from tui.data.model import Article
 from tui.data.text_store import StoredText, StoreUnavailable, TextStore, as_stored
 from tui.data.urls import is_web_url
@@ -113,6 +116,8 @@ class ReaderModePart(ReaderScreen):
             if outcome.ok:
                 extracted = await asyncio.to_thread(extract_page, outcome.body, outcome.final_url or url)
             stored = await asyncio.to_thread(_keep, outcome, extracted)
+        if stored.readable:
+            self._text_kept(article, stored.markdown)
         detail = self.query_one(ArticleDetail)
         if detail.article is not article or not detail.reading_full_text:
             return  # the reader moved on, or went back to the summary meanwhile
@@ -120,6 +125,63 @@ class ReaderModePart(ReaderScreen):
             detail.show_full_text(stored)
         else:
             detail.show_fetch_failed(stored.message)
+
+    def job_failed(self, group: str, message: str) -> None:
+        if group == "reader-mode":
+            self.query_one(ArticleDetail).show_fetch_failed("something went wrong (see the notice).")
+        super().job_failed(group, message)
+
+    # Kept texts: a mark in the list, and their words found by searching --------------
+
+    def attach_fetched(self, index: ArticleIndex) -> None:
+        """Lay the texts kept from earlier fetches over `index` (a new one has none yet)."""
+        self._find_fetched(index)
+
+    @work(thread=True, group="fetched-texts", exit_on_error=False, description="Reading the kept stories")
+    def _find_fetched(self, index: ArticleIndex) -> None:
+        try:
+            store = TextStore.open()
+        except StoreUnavailable:
+            return  # nothing kept can be read: articles show no mark, as if none were fetched
+        try:
+            rows = store.text_starts(READ_CHARS)
+        except StoreUnavailable:
+            return
+        finally:
+            store.close()
+        found = []
+        for url, text in rows:
+            article = index.find_url(url)
+            position = index.position_of(article) if article is not None else None
+            if article is not None and position is not None and article.url == url:
+                found.append((position, story_words(text, _room(article))))
+        if found:
+            index.fetched.add_many(found)
+            self.app.call_from_thread(self._fetched_changed, index)
+
+    def _text_kept(self, article: Article, markdown: str) -> None:
+        index = self.index
+        position = index.position_of(article) if index is not None else None
+        if (
+            index is not None
+            and position is not None
+            and index.fetched.add(position, story_words(markdown, _room(article)))
+        ):
+            self._fetched_changed(index)
+
+    def _fetched_changed(self, index: ArticleIndex) -> None:
+        if index is not self.index:
+            return
+        if self.spec.searching:
+            self.keep_current(self.spec)  # a story just kept may hold the words asked for
+        else:
+            self.articles.refresh()
+
+
+def _room(article: Article) -> int:
+    """What the search budget leaves a fetched story after the file's own body."""
+    used = len(article.body_words)
+    return MAX_BODY_WORDS_CHARS - used - 1 if used else MAX_BODY_WORDS_CHARS
 
 
 def _keep(outcome: Outcome, extracted: Extracted | None) -> StoredText:

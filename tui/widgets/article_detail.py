@@ -102,6 +102,8 @@ class ArticleDetail(VerticalScroll, can_focus=True):
         if list(words) == list(self.highlight):
             return
         self.highlight = list(words)
+        full_text = self.query_one(FullText)
+        full_text.set_highlight(self.highlight, self.get_visual_style("article-detail--match", partial=True))
         if self.article is not None:
             self._set("#detail-title", self.article.title, marked=True)
             self._set("#detail-excerpt", self.article.excerpt, marked=True)

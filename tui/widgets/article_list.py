@@ -99,16 +99,19 @@ class ArticleList(VirtualList):
         flag: Text | None = None
         title_style: Style | str = ""
         marks = self.marks
+        position = view.articles.position_at(row)
+        # A cell each, so a starred article still shows whether it is read.
+        kept = "≡" if view.index.fetched.has_text(position) else " "
         if marks is not None and marks.index is view.index:
-            position = view.articles.position_at(row)
             unread = not marks.read[position]
-            # Two cells, so a starred article still shows whether it is read.
-            symbols = ("●" if unread else " ") + ("★" if marks.starred[position] else " ")
+            symbols = ("●" if unread else " ") + ("★" if marks.starred[position] else " ") + kept
             flag = Text(symbols, self.part_style("article-list--flag"))
             if unread:
                 title_style = self.part_style("article-list--unread")
+        elif kept != " ":
+            flag = Text("  " + kept, self.part_style("article-list--flag"))
         # The provider as the sidebar names it (spellings of one domain are one provider).
-        provider = view.index.provider_name(view.index.provider_key_at(view.articles.position_at(row)))
+        provider = view.index.provider_name(view.index.provider_key_at(position))
         line = headline_row(
             article.title,
             provider,

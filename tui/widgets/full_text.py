@@ -3,17 +3,25 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
+from textual.content import Content
+from textual.style import Style
 from textual.timer import Timer
 from textual.widgets import Static
 
 from tui.data.dates import format_local
 from tui.data.extract import WORDS_PER_MINUTE
 from tui.data.sanitize import visible
+from tui.data.search import Prefix, match_spans
 from tui.data.text_store import StoredText
+
+if TYPE_CHECKING:
+    from textual.widgets import Markdown
 
 # Markdown is laid out on the UI thread: beyond this, the text is cut short.
 _MAX_CHARS = 120_000
@@ -36,6 +44,9 @@ class FullText(Vertical):
         """The text shown, once there is one (for its links)."""
         self._waiting: tuple[str, float] | None = None
         self._clock: Timer | None = None
+        self._highlight: tuple[list[str | Prefix], Style] = ([], Style())
+        self._unmarked: dict[int, Content] = {}
+        """Each shown block's text before search marks were laid on it, by the block's id()."""
 
     def compose(self) -> ComposeResult:
         yield Static(id="full-text-source", markup=False)
@@ -79,7 +90,13 @@ class FullText(Vertical):
     def _say(self, line: str) -> None:
         self.query_one("#full-text-source", Static).update(line)
 
+    def set_highlight(self, words: Sequence[str | Prefix], style: Style) -> None:
+        """Mark what the search matched in the text, as in the title and excerpt."""
+        self._highlight = (list(words), style)
+        self._mark()
+
     def _text(self, markdown: str | None) -> None:
+        self._unmarked.clear()
         if markdown is None:
             self.markdown = ""
         # Imported and made for the first text: the Markdown widget is not needed to start.
@@ -92,7 +109,31 @@ class FullText(Vertical):
             return
         if shown:
             widget = shown.first(Markdown)
-            widget.update(markdown)
             widget.display = True
         else:
-            self.mount(Markdown(markdown, id="full-text-body", open_links=False))
+            widget = Markdown(id="full-text-body", open_links=False)
+            self.mount(widget)
+        self.call_after_refresh(self._lay_out, widget, markdown)
+
+    async def _lay_out(self, widget: Markdown, markdown: str) -> None:
+        await widget.update(markdown)
+        self._unmarked.clear()
+        self._mark()
+
+    def _mark(self) -> None:
+        """Lay the search marks on every block of text shown (the blocks as Markdown made them)."""
+        from textual.widgets.markdown import MarkdownBlock
+
+        words, style = self._highlight
+        if not words and not self._unmarked:
+            return
+        for block in self.query(MarkdownBlock):
+            content = self._unmarked.get(id(block), block.content)
+            if not isinstance(content, Content) or not content.plain:
+                continue
+            self._unmarked[id(block)] = content
+            marked = content
+            for start, end in match_spans(content.plain, words):
+                marked = marked.stylize(style, start, end)
+            if marked is not block.content:
+                block.update(marked)

@@ -18,6 +18,8 @@ MAX_TITLE = 80
 DATE_WIDTH = 11
 """`Mar 24`, or `Mar 24 2023` when it is not this year; the full date is in the detail view."""
 _GAPS = 2 + 2 + 1
+FLAG_CELLS = 3
+"""Before the title: unread, starred, and full text kept (reader mode)."""
 
 
 def provider_width(width: int) -> int:
@@ -25,8 +27,8 @@ def provider_width(width: int) -> int:
 
 
 def title_width(width: int, cap: int = MAX_TITLE) -> int:
-    """Cells for the title text in a row `width` cells wide (the two flag cells aside)."""
-    return max(1, min(cap, width - 2 - provider_width(width) - DATE_WIDTH - _GAPS))
+    """Cells for the title text in a row `width` cells wide (the flag cells aside)."""
+    return max(1, min(cap, width - FLAG_CELLS - provider_width(width) - DATE_WIDTH - _GAPS))
 
 
 def compact_date(timestamp: float | None, now: float | None = None) -> str:
@@ -58,16 +60,16 @@ def headline_row(
 ) -> Text:
     """Flag, title, provider and date; the row is padded to `width`.
 
-    `flag` comes before the title (unread and starred marks); two spaces without it.
+    `flag` comes before the title (unread, starred and kept-text marks); spaces without it.
     """
-    lead = flag or Text("  ")
+    lead = flag or Text(" " * FLAG_CELLS)
     title_cells = title_width(width, title_cap)
     title_text = Text(title, style=title_style, no_wrap=True)
     for start, end in matches:
         title_text.stylize(match_style or "", start, end)
     title_text.truncate(title_cells, overflow="ellipsis", pad=True)
     # What the title does not use goes to the provider, so a long name is not cut needlessly.
-    spare = width - 2 - title_cells - DATE_WIDTH - _GAPS
+    spare = width - FLAG_CELLS - title_cells - DATE_WIDTH - _GAPS
     provider_text = Text(provider, provider_style)
     provider_text.truncate(max(1, spare), overflow="ellipsis", pad=True)
     date_text = Text(compact_date(published), date_style, justify="right")
