@@ -45,6 +45,9 @@ class FullText(Vertical):
         self._waiting: tuple[str, float] | None = None
         self._clock: Timer | None = None
         self._highlight: tuple[list[str | Prefix], Style] = ([], Style())
+        self._generation = 0
+        self._laid_out = ""
+        """The text the Markdown widget holds, once laid out."""
         self._unmarked: dict[int, Content] = {}
         """Each shown block's text before search marks were laid on it, by the block's id()."""
 
@@ -96,29 +99,38 @@ class FullText(Vertical):
         self._mark()
 
     def _text(self, markdown: str | None) -> None:
-        self._unmarked.clear()
+        self._generation += 1
         if markdown is None:
             self.markdown = ""
         # Imported and made for the first text: the Markdown widget is not needed to start.
         from textual.widgets import Markdown
 
         shown = self.query("#full-text-body")
-        if markdown is None:
+        if markdown is None or markdown != self._laid_out:
             for widget in shown:
-                widget.display = False
+                widget.display = False  # never a moment of the story shown before
+        if markdown is None:
+            return
+        if shown and markdown == self._laid_out:
+            shown.first(Markdown).display = True  # r, r and r again: the same story, as it was
             return
         if shown:
             widget = shown.first(Markdown)
-            widget.display = True
         else:
             widget = Markdown(id="full-text-body", open_links=False)
             self.mount(widget)
-        self.call_after_refresh(self._lay_out, widget, markdown)
+        self.call_after_refresh(self._lay_out, widget, markdown, self._generation)
 
-    async def _lay_out(self, widget: Markdown, markdown: str) -> None:
+    async def _lay_out(self, widget: Markdown, markdown: str, generation: int) -> None:
+        if generation != self._generation:
+            return  # another text (or none) was asked for meanwhile
+        self._laid_out = ""
         await widget.update(markdown)
         self._unmarked.clear()
-        self._mark()
+        if generation == self._generation:
+            self._laid_out = markdown
+            widget.display = True
+            self._mark()
 
     def _mark(self) -> None:
         """Lay the search marks on every block of text shown (the blocks as Markdown made them)."""
