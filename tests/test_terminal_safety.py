@@ -525,3 +525,49 @@ def test_a_clicked_body_link_with_an_encoded_escape_is_quoted_as_text(
     assert session.terminal.quit() == 0
     assert b"Traceback" not in session.terminal.screen
     assert_nothing_live(session.terminal.screen, "a clicked link")
+
+
+# --- reader mode: a page fetched from a server is data too ----------------------------------
+
+HOSTILE_PAGE = (
+    "<!doctype html><html><head><meta charset='utf-8'><title>Hostile page</title></head><body>"
+    "<nav>Home | World</nav><article><h1>Quokka report</h1>"
+    "<p>Quokka paragraph one \x1b]52;c;UEFHRUNMSVA=\x07 then \x1b]0;PAGETITLE\x07 and "
+    "\x1b[31mPAGERED and [bold red]PAGEMARKUP[/] and [link=https://evil.example]PAGELINK[/link] "
+    "with enough words around them to be the main text of the page, as a story would be.</p>"
+    "<p>Quokka paragraph two &#27;]0;PAGEENTITY&#7; and \u009b2JPAGECSI and \u202ePAGEREV, again "
+    "with words enough that the extractor keeps this paragraph as a part of the story.</p>"
+    "</article><footer>Cookie settings</footer></body></html>"
+)
+
+
+def test_a_fetched_page_never_reaches_the_terminal_as_controls(
+    tmp_path: Path, reader: Callable[[Path], Session]
+) -> None:
+    from pytest_httpserver import HTTPServer
+
+    server = HTTPServer()
+    server.start()
+    try:
+        server.expect_request("/hostile").respond_with_data(
+            HOSTILE_PAGE.encode(), content_type="text/html; charset=utf-8"
+        )
+        directory = tmp_path / "seed"
+        directory.mkdir()
+        write(
+            directory,
+            b"a.md",
+            "---\ntitle: Read me here\nprovider: Plain\ntopics: [World]\n"
+            f"originalUrl: {server.url_for('/hostile')}\n---\n",
+        )
+        session = reader(directory)
+        session.wait("Read me here")
+        session.press(b"r", "Quokka paragraph one", "Quokka paragraph two", "Full text · localhost")
+        shown = session.wait("[bold red]PAGEMARKUP[/]", "[link=https://evil.example]PAGELINK[/link]", "␛]0;")
+        assert "PAGERED" in shown and "PAGECSI" in shown and "PAGEREV" in shown
+        assert session.terminal.quit() == 0
+    finally:
+        server.clear()
+        server.stop()
+    assert b"Traceback" not in session.terminal.screen
+    assert_nothing_live(session.terminal.screen, "a fetched page")
