@@ -26,6 +26,8 @@ PAGE_TYPES = ("text/html", "application/xhtml+xml")
 IMAGE_TYPES = ("image/",)
 """A prefix ending in `/` accepts every type under it."""
 _REDIRECTS = (301, 302, 303, 307, 308)
+_BUSY = (429, 503)
+"""Answers that may say when to ask again (`Retry-After`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +56,8 @@ class Outcome:
     etag: str = ""
     last_modified: str = ""
     message: str = ""
+    retry_after: float | None = None
+    """For a 429 or 503: the seconds its `Retry-After` asks to wait (0 for a date passed), if it says."""
 
     @property
     def ok(self) -> bool:
@@ -155,6 +159,24 @@ async def fetch_page(
         return Outcome("offline", url, final_url=current, message=_unreachable(current, error))
 
 
+def retry_after(value: str, now: float | None = None) -> float | None:
+    """A `Retry-After` value in seconds from `now`: a number of seconds or an HTTP date; None if neither."""
+    import email.utils
+    import time
+    from datetime import UTC
+
+    text = value.strip()
+    if text.isascii() and text.isdigit():
+        return float(text)
+    try:
+        when = email.utils.parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+    if when.tzinfo is None:  # an HTTP date is always GMT, whether or not it says so
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, when.timestamp() - (time.time() if now is None else now))
+
+
 def _accepted(kind: str, accept: tuple[str, ...]) -> bool:
     return any(kind.startswith(wanted) if wanted.endswith("/") else kind == wanted for wanted in accept)
 
@@ -173,6 +195,7 @@ async def _answer(
             final_url=final,
             status=status,
             message=f"{_host(final)} answered {status} {phrase}.",
+            retry_after=retry_after(response.headers.get("retry-after", "")) if status in _BUSY else None,
         )
     kind = response.headers.get("content-type", "").split(";")[0].strip().lower()
     if not _accepted(kind, accept):
