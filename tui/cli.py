@@ -1,4 +1,4 @@
-"""The `newsdeck` command: open the reader, or `check` a directory headlessly."""
+"""The `newsdeck` command: open the reader, `check` a directory headlessly, or `fetch` its texts."""
 
 from __future__ import annotations
 
@@ -53,6 +53,7 @@ def _reader_parser() -> argparse.ArgumentParser:
             "demo of made-up articles.\n"
             "Run 'newsdeck check DIR [--json]' to report what a directory holds "
             "without opening the reader,\n"
+            "'newsdeck fetch DIR' to fetch the articles' full texts now, to read them offline later,\n"
             "and 'newsdeck state export|import FILE' to back up or restore read and starred marks."
         ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -226,7 +227,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_check(arguments[1:])
         if arguments[:1] == ["state"]:
             return run_state(arguments[1:])
+        if arguments[:1] == ["fetch"]:
+            from tui.fetch_command import run_fetch
+
+            return run_fetch(_search_value_attached(arguments[1:]))
         return run_reader(arguments)
     except KeyboardInterrupt:
-        # ctrl+c in `check`: stop quietly (the parsing workers end with us), as shells expect.
+        # ctrl+c in `check` (or a second one in `fetch`): stop quietly (the parsing workers end with
+        # us), as shells expect.
         return 130
