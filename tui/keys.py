@@ -38,13 +38,15 @@ def _bindings() -> list[Binding]:
     # Imported here: the screens import this module's callers, not the other way round.
     from tui.app import NewsDeckApp
     from tui.screens.main import MainScreen
+    from tui.screens.pictures import PicturesPart
     from tui.screens.reader_mode import ReaderModePart
     from tui.widgets.article_detail import ArticleDetail
     from tui.widgets.topic_sidebar import TopicSidebar
     from tui.widgets.virtual_list import VirtualList
 
     found: list[Binding] = []
-    for owner in (VirtualList, TopicSidebar, ArticleDetail, MainScreen, ReaderModePart, NewsDeckApp):
+    owners = (VirtualList, TopicSidebar, ArticleDetail, MainScreen, ReaderModePart, PicturesPart, NewsDeckApp)
+    for owner in owners:
         found += [binding for binding in _as_bindings(owner.BINDINGS) if binding not in found]
     return found
 

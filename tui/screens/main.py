@@ -26,6 +26,7 @@ from tui.screens.jumps import JumpsPart
 from tui.screens.links import LinksPart
 from tui.screens.loading import LoadingPart
 from tui.screens.marking import MarkingPart
+from tui.screens.pictures import PicturesPart
 from tui.screens.reader import ReaderScreen
 from tui.screens.reader_mode import ReaderModePart
 from tui.screens.searching import SearchPart
@@ -46,7 +47,7 @@ def news_commands() -> type[Provider]:
     return NewsCommands
 
 
-class MainScreen(LoadingPart, MarkingPart, SearchPart, LinksPart, JumpsPart, ReaderModePart):
+class MainScreen(LoadingPart, MarkingPart, SearchPart, LinksPart, JumpsPart, ReaderModePart, PicturesPart):
     """Owns what is shown (see `ReaderScreen`); the panes only display it."""
 
     # Escape is ours: it leaves the reading view and puts focus back on the list.

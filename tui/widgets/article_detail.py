@@ -22,6 +22,7 @@ from tui.data.search import Prefix, match_spans
 from tui.data.text_store import StoredText
 from tui.data.urls import web_url_problem
 from tui.widgets.full_text import FullText
+from tui.widgets.lead_picture import LeadPicture
 
 if TYPE_CHECKING:
     from tui.data.extras import ArticleExtras
@@ -84,6 +85,7 @@ class ArticleDetail(VerticalScroll, can_focus=True):
         self._awaiting: Article | None = None
 
     def compose(self) -> ComposeResult:
+        yield LeadPicture(id="lead-picture")
         yield Static(id="detail-title", markup=False)
         yield Static(id="detail-meta", markup=False)
         yield Static(id="detail-topics", markup=False)
@@ -141,6 +143,7 @@ class ArticleDetail(VerticalScroll, can_focus=True):
     def show_full_text(self, stored: StoredText) -> None:
         self.add_class("-reading", "-full-text")
         self.query_one(FullText).show(stored)
+        self.query_one(LeadPicture).want_from_page(self.article, stored.image)
         self._summary_shown(False)
         self.scroll_home(animate=False)
 
@@ -167,6 +170,7 @@ class ArticleDetail(VerticalScroll, can_focus=True):
         if article is not self.article:
             self.show_summary()
         self.article = article
+        self.query_one(LeadPicture).want(article, article.images[0].url if article and article.images else "")
         self.scroll_home(animate=False)
         for body in self.query("#detail-body"):
             body.display = False
