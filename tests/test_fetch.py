@@ -57,6 +57,7 @@ async def test_an_article_page_gives_its_story_and_not_its_navigation(httpserver
     outcome = await fetch(httpserver.url_for("/story"))
     assert outcome.ok and outcome.status == 200  # type: ignore[attr-defined]
     assert seen[0].headers["User-Agent"] == user_agent() and user_agent().startswith("newsdeck/")
+    assert {"gzip", "br"} <= {part.strip() for part in seen[0].headers["Accept-Encoding"].split(",")}
     extracted = extract_page(outcome.body, outcome.final_url)  # type: ignore[attr-defined]
     assert extracted is not None
     assert "The storm reached the coast on Tuesday night" in extracted.markdown
@@ -223,3 +224,12 @@ async def test_tests_never_reach_past_the_local_server() -> None:
     outcome = await fetch("https://images.example/a-picture.jpg")
     assert outcome.kind == "offline"  # type: ignore[attr-defined]
     assert "stay off the internet" in outcome.message  # type: ignore[attr-defined]
+
+
+async def test_a_body_that_cannot_be_decoded_is_an_outcome_not_a_crash(httpserver: HTTPServer) -> None:
+    httpserver.expect_request("/broken").respond_with_data(
+        b"this is not gzip at all", content_type="text/html", headers={"Content-Encoding": "gzip"}
+    )
+    outcome = await fetch(httpserver.url_for("/broken"))
+    assert outcome.kind == "http-error"  # type: ignore[attr-defined]
+    assert "could not be decoded" in outcome.message  # type: ignore[attr-defined]

@@ -92,6 +92,7 @@ def make_client(limits: Limits = Limits()) -> httpx.AsyncClient:
     return httpx.AsyncClient(
         headers={"User-Agent": user_agent(), "Accept": "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5"},
         timeout=timeout,
+        http2=True,  # where the server offers it over TLS; HTTP/1.1 otherwise
         follow_redirects=False,  # followed here, each address checked first
     )
 
@@ -157,6 +158,15 @@ async def fetch_page(
         )
     except httpx.TransportError as error:
         return Outcome("offline", url, final_url=current, message=_unreachable(current, error))
+    except httpx.DecodingError:
+        return Outcome(
+            "http-error",
+            url,
+            final_url=current,
+            message=f"{_host(current)} sent a page that could not be decoded (broken compression).",
+        )
+    except httpx.HTTPError as error:  # any other way a request can fail is still only an outcome
+        return Outcome("http-error", url, final_url=current, message=f"{_host(current)}: {visible(error)}.")
 
 
 def retry_after(value: str, now: float | None = None) -> float | None:
