@@ -3,6 +3,7 @@
     python bench/run.py                      # 1,000, 14,000 and 100,000 articles
     python bench/run.py --sizes 1000 14000   # a quicker run
     python bench/run.py --peer               # side by side with newsboat (peer.py)
+    python bench/run.py --reader             # reader mode and `newsdeck fetch` (reader_mode.py)
 
 Seed directories are generated once under --workdir (see generate.py) and
 reused. Every figure is measured in a fresh process. The files sit in the
@@ -288,7 +289,12 @@ def main() -> None:
         help="only newsdeck side by side with newsboat, in tmux (see bench/peer.py)",
     )
     parser.add_argument(
-        "--repeats", type=int, default=3, help="repetitions of each --peer figure (at least 3)"
+        "--reader",
+        action="store_true",
+        help="only reader mode: extraction, a kept story, newsdeck fetch (see bench/reader_mode.py)",
+    )
+    parser.add_argument(
+        "--repeats", type=int, default=3, help="repetitions of each --peer or --reader figure (at least 3)"
     )
     parser.add_argument("--measure", nargs=2, metavar=("KIND", "DIR"), help=argparse.SUPPRESS)
     options = parser.parse_args()
@@ -302,6 +308,17 @@ def main() -> None:
         from bench.peer import run as run_peer
 
         run_peer(options.sizes, options.workdir, _seed, repeats=options.repeats)
+        return
+    if options.reader:
+        sys.path.insert(0, str(REPO))
+        from bench.reader_mode import run as run_reader
+
+        print(
+            f"newsdeck reader-mode benchmark, {date.today()}, {os.cpu_count()} cores, medians of "
+            f"{options.repeats} runs, Python {platform.python_version()}"
+        )
+        print()
+        print(run_reader(options.repeats))
         return
     if options.search_only:
         print(_search_table([(size, _search(size, options.workdir)) for size in options.sizes]))

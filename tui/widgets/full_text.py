@@ -115,11 +115,11 @@ class FullText(Vertical):
             shown.first(Markdown).display = True  # r, r and r again: the same story, as it was
             return
         if shown:
-            widget = shown.first(Markdown)
+            self.call_later(self._lay_out, shown.first(Markdown), markdown, self._generation)
         else:
             widget = Markdown(id="full-text-body", open_links=False)
             self.mount(widget)
-        self.call_after_refresh(self._lay_out, widget, markdown, self._generation)
+            self.call_after_refresh(self._lay_out, widget, markdown, self._generation)  # once mounted
 
     async def _lay_out(self, widget: Markdown, markdown: str, generation: int) -> None:
         if generation != self._generation:
