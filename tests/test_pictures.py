@@ -386,3 +386,27 @@ def test_textual_image_asks_a_real_terminal_nothing(tmp_path: Path) -> None:
     finally:
         os.close(main)
         os.close(terminal)
+
+
+async def test_skimming_past_articles_asks_for_none_of_their_pictures(
+    write_article: ArticleWriter, seed: Path, httpserver: HTTPServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for number in range(5):
+        httpserver.expect_request(f"/p{number}.png").respond_with_response(image_response(png()))
+        with_picture(
+            write_article,
+            f"a{number}.md",
+            f"Story {number}",
+            httpserver.url_for(f"/p{number}.png"),
+            published=f"2024-03-0{9 - number}T10:00:00Z",
+        )
+    app = NewsDeckApp(seed)
+    async with reading(app) as (pilot, screen, picture):
+        assert [entry[0].path for entry in httpserver.log] == ["/p0.png"]
+        # Stopping on an article is what asks for its picture: rows passed by ask for nothing.
+        monkeypatch.setattr(tui.screens.pictures, "SETTLE_SECONDS", 30.0)
+        await pilot.press("j", "j", "j", "j")
+        await screen.workers.wait_for_complete()
+        shown = screen.query_one(ArticleDetail).article
+        assert shown is not None and shown.title == "Story 4" and picture.state == "loading"
+        assert [entry[0].path for entry in httpserver.log] == ["/p0.png"]

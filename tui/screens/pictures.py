@@ -6,6 +6,7 @@ from typing import ClassVar
 
 from textual import work
 from textual.binding import Binding, BindingType
+from textual.timer import Timer
 
 from tui.data.fetch import IMAGE_LIMITS
 from tui.data.model import Article
@@ -16,6 +17,8 @@ from tui.widgets.lead_picture import LeadPicture
 
 LIMITS = IMAGE_LIMITS
 """For every picture fetched (tests set shorter timeouts)."""
+SETTLE_SECONDS = 0.15
+"""A picture is asked for once the reader stops on an article, not for every row skimmed past."""
 
 
 class PicturesPart(ReaderScreen):
@@ -32,6 +35,8 @@ class PicturesPart(ReaderScreen):
         ),
     ]
 
+    _picture_timer: Timer | None = None
+
     def action_toggle_pictures(self) -> None:
         picture = self.query_one(LeadPicture)
         enabled = not picture.enabled
@@ -46,8 +51,10 @@ class PicturesPart(ReaderScreen):
         message.stop()
         picture = self.query_one(LeadPicture)
         article, url = message.article, message.url
+        if self._picture_timer is not None:
+            self._picture_timer.stop()
+        self.workers.cancel_group(self, "pictures")  # another picture, or none, is wanted now
         if article is None or not url:
-            self.workers.cancel_group(self, "pictures")  # nothing to show now: stop fetching
             return
         if not picture.is_for(article, url):
             return  # asked for an article already left behind
@@ -57,7 +64,13 @@ class PicturesPart(ReaderScreen):
             picture.show_reason(f"its address is not a web address ({web_url_problem(url) or url}).")
             return
         picture.show_loading(url)
-        self._load_picture(article, url, picture.box())
+        # Holding j skims past articles: no request goes out for a picture passed by.
+        self._picture_timer = self.set_timer(SETTLE_SECONDS, lambda: self._start_picture(article, url))
+
+    def _start_picture(self, article: Article, url: str) -> None:
+        picture = self.query_one(LeadPicture)
+        if picture.is_for(article, url):
+            self._load_picture(article, url, picture.box())
 
     @work(exclusive=True, group="pictures", exit_on_error=False, description="Fetching the article's picture")
     async def _load_picture(self, article: Article, url: str, box: tuple[int, int]) -> None:
