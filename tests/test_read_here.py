@@ -169,3 +169,27 @@ async def test_l_lists_the_links_of_the_text_and_follows_one(
         await pilot.pause()
         assert detail.article is not None and detail.article.title == "The warning"
         assert opened == ["https://example.org/map"]
+
+
+async def test_r_typed_right_after_j_reads_the_article_j_went_to(
+    write_article: ArticleWriter, seed: Path, httpserver: HTTPServer
+) -> None:
+    httpserver.expect_request("/story").respond_with_response(page())
+    httpserver.expect_request("/other").respond_with_response(
+        page(ARTICLE.replace("The storm reached the coast", "The second story began"))
+    )
+    story_seed(write_article, httpserver.url_for("/story"))
+    write_article(
+        "b.md", title="Another one", url=httpserver.url_for("/other"), published="2020-01-01T00:00:00Z"
+    )
+    app = NewsDeckApp(seed)
+    async with reading(app) as (pilot, screen, detail):
+        await read_here(pilot, screen)
+        assert "The storm reached the coast" in full_text(detail)
+        # As fast as a terminal delivers them: no pause between the two keys.
+        app.simulate_key("j")
+        app.simulate_key("r")
+        await screen.workers.wait_for_complete()
+        await pilot.pause()
+        assert detail.article is not None and detail.article.title == "Another one"
+        assert detail.reading_full_text and "The second story began" in full_text(detail)

@@ -241,7 +241,10 @@ def _unreachable(url: str, error: Exception) -> str:
     reason = str(error)
     if any(words in reason.lower() for words in _NAME_NOT_FOUND):
         return f"Could not find {_host(url)}: its name has no address (offline, or a mistyped link?)."
-    return f"Could not reach {_host(url)}: {visible(reason or type(error).__name__)}."
+    if not reason or reason.lower().startswith(("all connection attempts failed", "[errno 111]")):
+        # httpx's words for "nothing answered" say nothing to a reader: say what it may mean.
+        return f"Could not reach {_host(url)}: nothing answered (offline, or the site is down?)."
+    return f"Could not reach {_host(url)}: {visible(reason)}."
 
 
 def _noun(accept: tuple[str, ...]) -> str:

@@ -68,7 +68,11 @@ def as_stored(outcome: Outcome, extracted: Extracted | None, now: float) -> Stor
     kind = outcome.kind if outcome.kind != "ok" or extracted is not None else NOTHING_READABLE
     if kind == "not-modified":  # a 304 for a text not kept
         kind = NOTHING_READABLE
-    message = outcome.message or ("Nothing readable on this page." if kind == NOTHING_READABLE else "")
+    message = outcome.message or (
+        "Nothing readable on this page (a paywall, or a page drawn by scripts?)."
+        if kind == NOTHING_READABLE
+        else ""
+    )
     return StoredText(
         outcome.url,
         outcome.final_url,

@@ -69,7 +69,17 @@ class ReaderModePart(ReaderScreen):
         ),
     ]
 
+    def _catch_up(self) -> None:
+        """Show the list's article now, if the list moved and its message is still on its way.
+
+        `j` then `r` typed quickly: `r` is for the article `j` went to, not the one it left.
+        """
+        article = self.articles.current
+        if self.maximized is None and article is not None and article is not self.current:
+            self.current = article
+
     def action_list_links(self) -> None:
+        self._catch_up()
         links = markdown_links(self.query_one(ArticleDetail).text_with_links)
         if not links:
             self.notify("No links in this article's text.", markup=False)
@@ -82,6 +92,7 @@ class ReaderModePart(ReaderScreen):
         self.app.push_screen(LinksScreen(links), follow)
 
     def action_read_here(self) -> None:
+        self._catch_up()
         detail = self.query_one(ArticleDetail)
         if detail.reading_full_text:
             detail.show_summary()
@@ -90,6 +101,7 @@ class ReaderModePart(ReaderScreen):
 
     def action_read_again(self) -> None:
         """Fetch the story again (a conditional request: unchanged, the kept text stays)."""
+        self._catch_up()
         self._start_reading(again=True)
 
     def _start_reading(self, *, again: bool) -> None:
