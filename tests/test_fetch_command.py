@@ -24,14 +24,9 @@ from test_fetch import ARTICLE
 from werkzeug import Request, Response
 
 from tui.cli import main
-from tui.data.bulk_fetch import (
-    LONG_BACKOFF,
-    SHORT_BACKOFF,
-    Tally,
-    failed_recently,
-    fetch_articles,
-)
+from tui.data.bulk_fetch import fetch_articles
 from tui.data.fetch import Limits, fetch_page, make_client, retry_after
+from tui.data.fetch_tally import LONG_BACKOFF, SHORT_BACKOFF, Tally, failed_recently
 from tui.data.public_addresses import PublicAddresses, address_kind
 from tui.data.text_store import StoredText, TextStore
 from tui.fetch_command import ProgressLine, eta_seconds, progress_text

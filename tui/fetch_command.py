@@ -22,7 +22,8 @@ from contextlib import suppress
 from pathlib import Path
 from typing import TextIO
 
-from tui.data.bulk_fetch import FAILURE_WORDS, LONG_BACKOFF, SHORT_BACKOFF, Tally, fetch_articles, select_urls
+from tui.data.bulk_fetch import fetch_articles, select_urls
+from tui.data.fetch_tally import FAILURE_WORDS, LONG_BACKOFF, SHORT_BACKOFF, Tally
 from tui.data.index import Selection
 from tui.data.loader import LoadError, load_directory
 from tui.data.sanitize import visible

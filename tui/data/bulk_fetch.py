@@ -2,7 +2,7 @@
 
 The core is `fetch_articles`, an async function a benchmark can call too. Each
 URL is looked up in the text store first: a readable text is "from cache", a
-failure stored less than its back-off ago is skipped (`backoff`). The rest are
+failure stored less than its back-off ago is skipped (`fetch_tally.backoff`). The rest are
 fetched newest first, at most `jobs` at once and at most `per_host` at once
 at a host (the host of the article's URL; a redirect elsewhere still counts
 against it). A 429 or 503 with `Retry-After` holds that host for the time it
@@ -17,21 +17,26 @@ By default only public addresses are fetched, at every hop
 from __future__ import annotations
 
 import asyncio
-import re
 import time
 from collections import Counter, deque
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import suppress
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, NamedTuple
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from tui.data.extract import Extracted, extract_page
 from tui.data.fetch import Limits, Outcome, fetch_page, make_client
+from tui.data.fetch_tally import (
+    Failure,
+    Progress,
+    Tally,
+    failed_recently,
+)
 from tui.data.public_addresses import PublicAddresses, Resolver
 from tui.data.sanitize import visible
-from tui.data.text_store import NOTHING_READABLE, StoredText, StoreUnavailable, TextStore
+from tui.data.text_store import StoredText, StoreUnavailable, TextStore
 from tui.data.urls import is_web_url
 
 if TYPE_CHECKING:
@@ -39,80 +44,12 @@ if TYPE_CHECKING:
 
     from tui.data.model import Article
 
-SHORT_BACKOFF = 3600.0
-"""Seconds a failure that may pass soon is not asked again: offline, timeout, 429 and 5xx."""
-LONG_BACKOFF = 86400.0
-"""Seconds for every other failure (404, not a web page, nothing readable…)."""
 MAX_RETRY_WAIT = 120.0
 RETRIES = 2
 EXTRACTORS = 2
 """Threads extracting text: trafilatura holds the interpreter most of the time, more would not help."""
 _LOOKUP_BATCH = 256
 DEFAULT_LIMITS = Limits()
-
-FAILURE_WORDS = {
-    "offline": "offline or name not found",
-    "timeout": "timed out",
-    "http-error": "HTTP error",
-    "too-many-redirects": "too many redirects",
-    "not-web": "redirected to an address that is not http or https",
-    "not-a-page": "not a web page",
-    "too-large": "too large",
-    NOTHING_READABLE: "nothing readable extracted",
-    "refused": "refused (private address)",
-}
-"""Each failure, in the words of the summary."""
-
-_ANSWERED = re.compile(r"\banswered (\d{3})\b")
-
-
-class Failure(NamedTuple):
-    url: str
-    reason: str
-    """A key of FAILURE_WORDS."""
-    status: int | None
-    message: str
-
-
-@dataclass(slots=True)
-class Tally:
-    """What a bulk fetch has done so far, and in the end."""
-
-    total: int = 0
-    fetched: int = 0
-    cached: int = 0
-    """Already readable in the store: not asked again."""
-    skipped: int = 0
-    """Failed less than its back-off ago: not asked again (`retry_failed` asks)."""
-    failed: Counter[str] = field(default_factory=Counter)
-    statuses: Counter[int] = field(default_factory=Counter)
-    """HTTP errors by status."""
-    failures: list[Failure] = field(default_factory=list)
-    retries: int = 0
-    """Pages asked again after a `Retry-After`."""
-    stopped: bool = False
-    problem: str = ""
-    """Why the run ended early when the store could not be written ("" otherwise)."""
-    started: float = field(default_factory=time.monotonic)
-    fetching_since: float | None = None
-    """When the first page was asked for (the rate for an estimate starts there)."""
-    seconds: float = 0.0
-
-    @property
-    def failed_total(self) -> int:
-        return sum(self.failed.values())
-
-    @property
-    def asked(self) -> int:
-        """Pages asked for and finished with: fetched or failed."""
-        return self.fetched + self.failed_total
-
-    @property
-    def done(self) -> int:
-        return self.asked + self.cached + self.skipped
-
-
-Progress = Callable[[Tally], None]
 
 
 def select_urls(articles: Iterable[Article], limit: int | None = None) -> list[str]:
@@ -125,25 +62,6 @@ def select_urls(articles: Iterable[Article], limit: int | None = None) -> list[s
             if limit is not None and len(found) >= limit:
                 break
     return list(found)
-
-
-def backoff(stored: StoredText) -> float:
-    """Seconds a stored failure is not asked again."""
-    if stored.outcome == "refused":
-        return 0.0  # decided here, not by the site, and costs no request: decided afresh each run
-    if stored.outcome in ("offline", "timeout"):
-        return SHORT_BACKOFF
-    if stored.outcome == "http-error":
-        # The store keeps no status; fetch's message names it ("… answered 503 …").
-        match = _ANSWERED.search(stored.message)
-        status = int(match.group(1)) if match else None
-        return SHORT_BACKOFF if status is None or status == 429 or status >= 500 else LONG_BACKOFF
-    return LONG_BACKOFF
-
-
-def failed_recently(stored: StoredText, now: float) -> bool:
-    # A time ahead of the clock (the clock was set back) is not trusted to hold a page back.
-    return not stored.readable and 0.0 <= now - stored.fetched_at < backoff(stored)
 
 
 # Scheduling ------------------------------------------------------------------------
