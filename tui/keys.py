@@ -19,6 +19,7 @@ _KEY_NAMES = {
     "space": "space",
     "escape": "escape",
     "enter": "enter",
+    "backspace": "backspace",
 }
 
 
@@ -37,6 +38,8 @@ def key_name(key: str) -> str:
 def _bindings() -> list[Binding]:
     # Imported here: the screens import this module's callers, not the other way round.
     from tui.app import NewsDeckApp
+    from tui.screens.history import HistoryPart
+    from tui.screens.links import LinksPart
     from tui.screens.main import MainScreen
     from tui.screens.pictures import PicturesPart
     from tui.screens.reader_mode import ReaderModePart
@@ -45,7 +48,17 @@ def _bindings() -> list[Binding]:
     from tui.widgets.virtual_list import VirtualList
 
     found: list[Binding] = []
-    owners = (VirtualList, TopicSidebar, ArticleDetail, MainScreen, ReaderModePart, PicturesPart, NewsDeckApp)
+    owners = (
+        VirtualList,
+        TopicSidebar,
+        ArticleDetail,
+        MainScreen,
+        LinksPart,
+        HistoryPart,
+        ReaderModePart,
+        PicturesPart,
+        NewsDeckApp,
+    )
     for owner in owners:
         found += [binding for binding in _as_bindings(owner.BINDINGS) if binding not in found]
     return found

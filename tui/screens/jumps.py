@@ -60,6 +60,8 @@ class JumpsPart(ReaderScreen):
 
     @on(JumpToArticle)
     def on_jump_to_article(self, message: JumpToArticle) -> None:
+        if message.article is not self.current:
+            self.remember_place()
         self.minimize()
         listing, index = self.listing, self.index
         if listing is None or index is None:

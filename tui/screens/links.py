@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
+from textual.binding import Binding, BindingType
 
 from tui.data.index import Selection
 from tui.data.sanitize import visible
@@ -17,6 +18,39 @@ if TYPE_CHECKING:
 
 
 class LinksPart(ReaderScreen):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "y",
+            "copy_link",
+            "Copy link",
+            show=False,
+            tooltip="Copy the article's URL to the clipboard",
+            id="newsdeck.copy-link",
+        ),
+        Binding(
+            "Y",
+            "copy_title_and_link",
+            "Copy title and link",
+            show=False,
+            tooltip="Copy the article's title and URL to the clipboard",
+            id="newsdeck.copy-title-link",
+        ),
+    ]
+
+    def action_copy_link(self, with_title: bool = False) -> None:
+        # The terminal's clipboard (OSC 52): most terminals take it, tmux with set-clipboard on.
+        article = self.current
+        if article is None or not article.url:
+            self.notify("This article has no link to copy.", severity="warning", markup=False)
+            return
+        text = f"{article.title}\n{article.url}" if with_title and article.title else article.url
+        self.app.copy_to_clipboard(text)
+        what = "title and link" if with_title else "link"
+        self.notify(visible(article.url[:200]), title=f"Copied the {what}", markup=False, timeout=3)
+
+    def action_copy_title_and_link(self) -> None:
+        self.action_copy_link(with_title=True)
+
     def action_open_link(self) -> None:
         related = self.query_one(RelatedList)
         if related.has_focus and related.current is not None:
@@ -63,6 +97,8 @@ class LinksPart(ReaderScreen):
         if article is None or index is None:
             self.open_link(url)
             return
+        if article is not self.current:
+            self.remember_place()
         if self.maximized is not None:
             self.minimize()
         selection = self.spec.selection

@@ -22,6 +22,7 @@ from tui.data.model import Article
 from tui.data.sanitize import visible
 from tui.data.view_spec import ViewSpec
 from tui.screens.help import HelpScreen
+from tui.screens.history import HistoryPart
 from tui.screens.jumps import JumpsPart
 from tui.screens.links import LinksPart
 from tui.screens.loading import LoadingPart
@@ -47,7 +48,9 @@ def news_commands() -> type[Provider]:
     return NewsCommands
 
 
-class MainScreen(LoadingPart, MarkingPart, SearchPart, LinksPart, JumpsPart, ReaderModePart, PicturesPart):
+class MainScreen(
+    LoadingPart, MarkingPart, SearchPart, LinksPart, JumpsPart, HistoryPart, ReaderModePart, PicturesPart
+):
     """Owns what is shown (see `ReaderScreen`); the panes only display it."""
 
     # Escape is ours: it leaves the reading view and puts focus back on the list.

@@ -222,6 +222,9 @@ class ReaderScreen(Screen[None]):
     def follow_link(self, url: str) -> None:
         """Show the article at `url` when the index holds it; else open it in the browser."""
 
+    def remember_place(self) -> None:
+        """About to go to another article by a link: back (the history part) returns here."""
+
     def clear_search_silently(self) -> None:
         """Forget the query without showing the list it gave (the searching part)."""
 
