@@ -40,6 +40,7 @@ def _bindings() -> list[Binding]:
     from tui.app import NewsDeckApp
     from tui.screens.history import HistoryPart
     from tui.screens.links import LinksPart
+    from tui.screens.loading import LoadingPart
     from tui.screens.main import MainScreen
     from tui.screens.pictures import PicturesPart
     from tui.screens.reader_mode import ReaderModePart
@@ -53,6 +54,7 @@ def _bindings() -> list[Binding]:
         TopicSidebar,
         ArticleDetail,
         MainScreen,
+        LoadingPart,
         LinksPart,
         HistoryPart,
         ReaderModePart,

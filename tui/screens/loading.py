@@ -5,8 +5,10 @@ from __future__ import annotations
 import tempfile
 import threading
 from pathlib import Path
+from typing import ClassVar
 
 from textual import work
+from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.widgets import ProgressBar
 from textual.worker import get_current_worker
@@ -57,6 +59,32 @@ _DRAWING_SECONDS = 2.0
 
 class LoadingPart(ReaderScreen):
     """Runs the load worker and lays each (partial, then final) result over the screen."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "ctrl+r,f5",
+            "reload",
+            "Reload",
+            show=False,
+            tooltip="Read the directory again now: new, changed and deleted files",
+            id="newsdeck.reload",
+        ),
+    ]
+
+    reloading = False
+    """A reload asked for by the reader is under way: its outcome is announced as one."""
+
+    def action_reload(self) -> None:
+        if self.directory is None:
+            self.notify("The demo's articles do not change: there is nothing to reload.", timeout=4)
+            return
+        if self.result is None or not self.result.complete or self.reloading:
+            self.notify("Still reading the directory…", timeout=3)
+            return
+        self.reloading = True
+        self.remove_class("-loaded")
+        self.update_status()
+        self.load()
 
     @work(thread=True, exclusive=True, group="load", exit_on_error=False, description="Loading articles")
     def load(self) -> LoadResult | str:
@@ -112,6 +140,12 @@ class LoadingPart(ReaderScreen):
     def load_finished(self, outcome: object) -> None:
         if isinstance(outcome, LoadResult):
             self.loaded(outcome)
+        elif self.reloading:
+            # What was read before stays on screen: only the reload failed.
+            self.reloading = False
+            self.progress = None
+            self.add_class("-loaded")
+            self.notify(visible(str(outcome)), title="Reload failed", severity="error", markup=False)
         else:
             self.failed(str(outcome))
 
@@ -125,7 +159,11 @@ class LoadingPart(ReaderScreen):
         self.query_one("#status").update(message)  # type: ignore[attr-defined]
 
     def job_failed(self, group: str, message: str) -> None:
-        if group == "load":
+        if group == "load" and self.reloading:
+            self.reloading = False
+            self.add_class("-loaded")
+            self.progress = None
+        elif group == "load":
             self.failed(message)
             return
         super().job_failed(group, message)
@@ -134,6 +172,12 @@ class LoadingPart(ReaderScreen):
         self.progress = None
         self.add_class("-loaded")
         previous = self.result
+        reloaded, self.reloading = self.reloading, False
+        if reloaded and previous is not None:
+            self.apply(result)
+            self.call_after_refresh(self.prepare_search, result.index)
+            self.announce_changes(previous, result, reloaded=True)
+            return
         if previous is not None and previous.index is result.index:
             # The saved index was still true: only the status line changes.
             self.result = result
@@ -184,8 +228,8 @@ class LoadingPart(ReaderScreen):
         else:
             self.show(spec, self.articles.current, keep_place=True)
 
-    def announce_changes(self, before: LoadResult, after: LoadResult) -> None:
-        """The directory changed since the saved index was made: say how."""
+    def announce_changes(self, before: LoadResult, after: LoadResult, *, reloaded: bool = False) -> None:
+        """The directory changed since the saved index was made (or was reloaded): say how."""
         old = {article.path for article in before.index.articles}
         new = {article.path for article in after.index.articles}
         parts = []
@@ -195,6 +239,9 @@ class LoadingPart(ReaderScreen):
             parts.append(f"{plural(gone, 'article')} gone")
         if len(after.skipped) != len(before.skipped):
             parts.append(f"{plural(len(after.skipped), 'file')} skipped (press !)")
+        if reloaded:
+            self.notify(", ".join(parts) or "nothing new, nothing gone", title="Reloaded", markup=False)
+            return
         self.notify(
             ", ".join(parts) or "changed files were read again",
             title="The folder changed since last time",

@@ -1,0 +1,74 @@
+"""ctrl+r (or f5) reads the directory again: new and deleted files show, the cursor stays put."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from conftest import ArticleWriter, loaded, status
+
+from tui.app import NewsDeckApp
+from tui.screens.main import MainScreen
+from tui.widgets.article_detail import ArticleDetail
+from tui.widgets.article_list import ArticleList
+
+
+def titles(screen: MainScreen) -> list[str]:
+    return [article.title for article in screen.query_one(ArticleList).articles]
+
+
+def shown(screen: MainScreen) -> str:
+    article = screen.query_one(ArticleDetail).article
+    return article.title if article is not None else ""
+
+
+async def reload(pilot: object, key: str = "ctrl+r") -> MainScreen:
+    await pilot.press(key)  # type: ignore[attr-defined]
+    return await loaded(pilot)  # type: ignore[arg-type]
+
+
+async def test_a_reload_shows_new_and_deleted_files_and_keeps_the_cursor(
+    write_article: ArticleWriter, seed: Path, notices: list[str]
+) -> None:
+    write_article("a.md", title="Older story", url="https://n.example/a", published="2024-03-01T10:00:00Z")
+    write_article("b.md", title="Middle story", url="https://n.example/b", published="2024-03-02T10:00:00Z")
+    app = NewsDeckApp(seed)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await loaded(pilot)
+        await pilot.press("j")
+        assert shown(screen) == "Older story"
+        write_article(
+            "c.md", title="Newest story", url="https://n.example/c", published="2024-03-03T10:00:00Z"
+        )
+        screen = await reload(pilot)
+        assert titles(screen) == ["Newest story", "Middle story", "Older story"]
+        assert shown(screen) == "Older story"  # the reader's article, not the row number
+        assert notices[-1] == "1 new article"
+        (seed / "b.md").unlink()
+        screen = await reload(pilot, "f5")
+        assert titles(screen) == ["Newest story", "Older story"] and shown(screen) == "Older story"
+        assert notices[-1] == "1 article gone"
+        screen = await reload(pilot)
+        assert notices[-1] == "nothing new, nothing gone"
+        assert status(screen).startswith("All articles: 2 articles")
+
+
+async def test_a_failed_reload_keeps_what_was_read(
+    write_article: ArticleWriter, seed: Path, notices: list[str]
+) -> None:
+    write_article("a.md", title="Still here", url="https://n.example/a")
+    app = NewsDeckApp(seed)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await loaded(pilot)
+        shutil.rmtree(seed)
+        screen = await reload(pilot)
+        assert titles(screen) == ["Still here"]
+        assert any(notice.startswith("Cannot open") for notice in notices)
+
+
+async def test_the_demo_has_nothing_to_reload(notices: list[str]) -> None:
+    app = NewsDeckApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await loaded(pilot)
+        await pilot.press("ctrl+r")
+        assert "nothing to reload" in notices[-1]
