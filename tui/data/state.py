@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import os
 import sqlite3
-import tempfile
 import threading
 import time
 from collections.abc import Iterable
@@ -34,7 +33,7 @@ from tui.data.model import Article
 from tui.data.sanitize import visible
 from tui.data.sqlite_errors import describe, is_damaged
 from tui.data.state_db import BUSY_TIMEOUT_SECONDS, connect, connect_read_only, move_aside, write_marks
-from tui.data.state_export import StateError, document, export_time, parse_export, to_json
+from tui.data.state_export import StateError, document, export_document, parse_export, write_recovery
 
 ENV_STATE_DIR = "NEWSDECK_STATE_DIR"
 STATE_FILE = "state.sqlite3"
@@ -100,7 +99,10 @@ class StateStore:
         self.written = threading.Event()
         """Set each time a batch of changes reaches the disk (tests and tools wait on it)."""
         self._connection: sqlite3.Connection | None = None
+        self._data_version: int | None = None
+        """SQLite's count of commits made through other connections, when last looked."""
         self._open()
+        self.changed_elsewhere()  # the count to compare with from now on
         self._thread: threading.Thread | None = None
         if background:
             self._thread = threading.Thread(target=self._run, name="newsdeck-state", daemon=True)
@@ -199,6 +201,40 @@ class StateStore:
             if starred is not None:
                 change.starred, change.starred_at = starred, starred_at
         self._wake.set()
+
+    def changed_elsewhere(self) -> bool:
+        """Did another window (another process) change the marks file since last asked?
+
+        If so, `marks` is read again, with this window's unsaved changes laid over it.
+        `PRAGMA data_version` makes asking cheap: it counts other connections' commits.
+        """
+        if not self._writing.acquire(blocking=False):
+            return False  # our own write is under way: ask again next time
+        try:
+            if self._connection is None:
+                return False
+            (version,) = self._connection.execute("PRAGMA data_version").fetchone()
+            if version == self._data_version:
+                return False
+            first, self._data_version = self._data_version is None, version
+            if first:
+                return False
+            rows = self._connection.execute("SELECT id, read, starred FROM marks WHERE read OR starred")
+            found = {identity: Mark(bool(read), bool(starred)) for identity, read, starred in rows}
+        except sqlite3.Error:
+            return False  # a busy or damaged file is the writer's business: it says so
+        finally:
+            self._writing.release()
+        with self._lock:
+            for identity, change in self._pending.items():
+                now = found.get(identity, _NO_MARK)
+                mark = Mark(
+                    now.read if change.read is None else change.read,
+                    now.starred if change.starred is None else change.starred,
+                )
+                found[identity] = mark
+            self.marks = {identity: mark for identity, mark in found.items() if mark.read or mark.starred}
+        return True
 
     def set_many(self, identities: Iterable[str], *, read: bool) -> None:
         for identity in identities:
@@ -334,44 +370,13 @@ class StateStore:
             }
             for identity, change in sorted(pending.items())
         ]
-        text = to_json(document(entries))
-        name = f"newsdeck-unsaved-marks-{time.strftime('%Y%m%d-%H%M%S')}.json"
-        for folder in (
-            self.path.parent,
-            Path(platformdirs.user_documents_dir()),
-            Path(tempfile.gettempdir()),
-        ):
-            target = folder / name
-            try:
-                target.write_text(text, encoding="utf-8")
-            except OSError:
-                continue
-            return target
-        return None
+        return write_recovery(document(entries), self.path.parent)
 
     # Export and import ---------------------------------------------------------
 
     def export(self) -> dict[str, object]:
         self.flush()
-        entries = []
-        if self._connection is not None:
-            rows = self._connection.execute(
-                "SELECT id, read, read_at, starred, starred_at FROM marks WHERE read OR starred ORDER BY id"
-            )
-            entries = [
-                {
-                    "id": i,
-                    "read": bool(r),
-                    "read_at": export_time(ra),
-                    "starred": bool(s),
-                    "starred_at": export_time(sa),
-                }
-                for i, r, ra, s, sa in rows
-                if isinstance(i, str)
-            ]
-        else:
-            entries = [{"id": i, "read": m.read, "starred": m.starred} for i, m in sorted(self.marks.items())]
-        return document(entries)
+        return export_document(self._connection, self.marks)
 
     def import_marks(self, export: object) -> int:
         """Apply an export: each article's marks as the file has them. Returns how many.

@@ -9,8 +9,15 @@ from __future__ import annotations
 
 import json
 import math
+import sqlite3
+import tempfile
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import platformdirs
 
 from tui.data.dates import LATEST
 from tui.data.sanitize import visible
@@ -37,6 +44,44 @@ class ImportedMark:
 def to_json(document: dict[str, object]) -> str:
     """Strict JSON: a value JSON cannot hold is a bug here, never an `Infinity` in the file."""
     return json.dumps(document, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
+
+
+def export_document(connection: sqlite3.Connection | None, marks: Mapping[str, Any]) -> dict[str, object]:
+    """Every mark with its times, from the file; from memory (`marks`: id -> Mark) when it is not open."""
+    if connection is None:
+        entries = [{"id": i, "read": m.read, "starred": m.starred} for i, m in sorted(marks.items())]
+        return document(entries)
+    rows = connection.execute(
+        "SELECT id, read, read_at, starred, starred_at FROM marks WHERE read OR starred ORDER BY id"
+    )
+    return document(
+        [
+            {
+                "id": i,
+                "read": bool(r),
+                "read_at": export_time(ra),
+                "starred": bool(s),
+                "starred_at": export_time(sa),
+            }
+            for i, r, ra, s, sa in rows
+            if isinstance(i, str)
+        ]
+    )
+
+
+def write_recovery(export: dict[str, object], beside: Path) -> Path | None:
+    """Keep unsaved changes as an importable export in the first writable of: `beside`, the
+    documents folder, the temporary folder. Where it went, or None."""
+    text = to_json(export)
+    name = f"newsdeck-unsaved-marks-{time.strftime('%Y%m%d-%H%M%S')}.json"
+    for folder in (beside, Path(platformdirs.user_documents_dir()), Path(tempfile.gettempdir())):
+        target = folder / name
+        try:
+            target.write_text(text, encoding="utf-8")
+        except OSError:
+            continue
+        return target
+    return None
 
 
 def export_time(value: object) -> float | None:

@@ -29,6 +29,10 @@ READ_AFTER_SECONDS = 1.0
 """How long an article is shown in the detail view before it counts as read."""
 
 
+OTHER_WINDOWS_SECONDS = 1.0
+"""How often the marks file is asked whether another window wrote to it (a cheap PRAGMA)."""
+
+
 class MarkingPart(ReaderScreen):
     _read_timer: Timer | None = None
 
@@ -50,6 +54,23 @@ class MarkingPart(ReaderScreen):
         if self.result is not None:
             self.show(self.spec, self.articles.current, keep_place=True)
         self.check_state_problems()
+        # Another newsdeck window may mark articles too: its marks show here within a second.
+        self.set_interval(OTHER_WINDOWS_SECONDS, self._look_at_other_windows)
+
+    def _look_at_other_windows(self) -> None:
+        if self.store is not None and not any(
+            worker.group == "state-watch" and worker.is_running for worker in self.workers
+        ):
+            self._marks_from_other_windows(self.store)
+
+    @work(thread=True, group="state-watch", exit_on_error=False, description="Reading others' marks")
+    def _marks_from_other_windows(self, store: StateStore) -> None:
+        if store.changed_elsewhere():
+            self.app.call_from_thread(self._other_windows_marked, store)
+
+    def _other_windows_marked(self, store: StateStore) -> None:
+        if store is self.store:
+            self.attach_marks()
 
     def attach_marks(self) -> None:
         """Lay the stored marks over the current index (a new one arrives with each snapshot)."""

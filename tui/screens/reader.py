@@ -37,6 +37,7 @@ from tui.widgets.article_list import ArticleList, Listing
 WORKER_PURPOSE = {
     "load": "Loading the articles",
     "state": "Opening the read marks",
+    "state-watch": "Reading the marks made in another window",
     "search-index": "Preparing search",
     "article-extras": "Reading this article's file",
     "reader-mode": "Reading the story from its page",
