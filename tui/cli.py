@@ -69,6 +69,9 @@ def _reader_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--no-cache", action="store_true", help="read every file again; neither use nor update the cache"
     )
+    parser.add_argument(
+        "--no-watch", action="store_true", help="do not watch the directory for changes (ctrl+r reloads)"
+    )
     parser.add_argument("--version", action="version", version=f"newsdeck {tui.__version__}")
     return parser
 
@@ -200,6 +203,7 @@ def build_reader(arguments: Sequence[str]) -> NewsDeckApp | str:
         topic=options.topic,
         use_cache=not options.no_cache,
         search=options.search,
+        watch=not options.no_watch,
     )
 
 
