@@ -54,7 +54,9 @@ def _reader_parser() -> argparse.ArgumentParser:
             "Run 'newsdeck check DIR [--json]' to report what a directory holds "
             "without opening the reader,\n"
             "'newsdeck fetch DIR' to fetch the articles' full texts now, to read them offline later,\n"
-            "and 'newsdeck state export|import FILE' to back up or restore read and starred marks."
+            "'newsdeck state export|import FILE' to back up or restore read and starred marks,\n"
+            "'newsdeck config --path|--init|--check' to find, write or check the settings file,\n"
+            "and 'newsdeck keys [--json]' to list every key binding and its id."
         ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -231,6 +233,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_check(arguments[1:])
         if arguments[:1] == ["state"]:
             return run_state(arguments[1:])
+        if arguments[:1] in (["config"], ["keys"]):
+            from tui.config_command import run_config, run_keys
+
+            return (run_config if arguments[0] == "config" else run_keys)(arguments[1:])
         if arguments[:1] == ["fetch"]:
             from tui.fetch_command import run_fetch
 
