@@ -187,11 +187,19 @@ def test_text_from_the_file_is_shown_not_obeyed(file: Path) -> None:
     assert not any("\x1b" in problem or "\u202e" in problem for problem in problems)
 
 
-def test_a_file_that_is_not_utf8_gives_the_defaults(file: Path) -> None:
-    file.write_bytes(b'theme = "nord"\nsort = "\xff"\n')
+def test_a_line_that_is_not_utf8_is_skipped(file: Path) -> None:
+    file.write_bytes(b'theme = "nord"\nsort = "r\xe9cent"\npictures = false\n')
     config, problems = load_config(file, themes=BUILTIN_THEMES, binding_ids=BINDING_IDS)
-    assert config == Config()
-    assert [str(problem) for problem in problems] == [f"{file}:2: is not UTF-8 text; TOML files are UTF-8"]
+    assert config == Config(theme="nord", pictures=False)
+    assert [str(problem) for problem in problems] == [
+        f"{file}:2: is not UTF-8 text (TOML files are); the line is skipped"
+    ]
+
+
+def test_a_setting_in_an_inline_table_is_found_on_the_table_line(file: Path) -> None:
+    config, problems = load(file, 'theme = "nord"\nreader = { connect_timeout = 2, read_timeout = 0 }\n')
+    assert problems == [f"{file}:2: reader.read_timeout: is 0; expected seconds, a number from 0.5 to 300"]
+    assert config == Config(theme="nord", reader=ReaderSettings(connect_timeout=2.0))
 
 
 def test_the_default_file_loads_to_the_defaults_and_names_every_setting(file: Path) -> None:

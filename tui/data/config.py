@@ -112,12 +112,18 @@ def load_config(
         return Config(), [
             Problem(path, None, None, f"cannot be read ({visible(error.strerror or str(error))})")
         ]
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        return Config(), [Problem(path, line, None, "is not UTF-8 text; TOML files are UTF-8")]
-    reader = _Reader(path, text, themes=themes, binding_ids=binding_ids, key_names=key_names)
+    lines, problems = [], []
+    for number, line in enumerate(data.split(b"\n"), start=1):
+        try:
+            lines.append(line.decode("utf-8"))
+        except UnicodeDecodeError:
+            # One bad line (an editor's Latin-1 "é") need not cost the others their settings.
+            problems.append(
+                Problem(path, number, None, "is not UTF-8 text (TOML files are); the line is skipped")
+            )
+            lines.append("")
+    reader = _Reader(path, "\n".join(lines), themes=themes, binding_ids=binding_ids, key_names=key_names)
+    reader.problems += problems
     config = reader.read()
     return config, sorted(reader.problems, key=lambda problem: problem.line or 0)
 
@@ -207,7 +213,8 @@ class _Reader:
                 dotted is not None and current is None and dotted.match(line)
             ):
                 return number
-        return None
+        # Not on a line of its own (an inline table, `reader = { read_timeout = 0 }`): its table's line.
+        return self.line_of(None, table) if table else None
 
     def read(self) -> Config:
         document = {key: value for key, value in self.parse().items() if key not in self.skipped_tables}
