@@ -32,7 +32,7 @@ async def test_a_reload_shows_new_and_deleted_files_and_keeps_the_cursor(
 ) -> None:
     write_article("a.md", title="Older story", url="https://n.example/a", published="2024-03-01T10:00:00Z")
     write_article("b.md", title="Middle story", url="https://n.example/b", published="2024-03-02T10:00:00Z")
-    app = NewsDeckApp(seed)
+    app = NewsDeckApp(seed, watch=False)  # only the reloads asked for
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await loaded(pilot)
         await pilot.press("j")
@@ -57,7 +57,7 @@ async def test_a_failed_reload_keeps_what_was_read(
     write_article: ArticleWriter, seed: Path, notices: list[str]
 ) -> None:
     write_article("a.md", title="Still here", url="https://n.example/a")
-    app = NewsDeckApp(seed)
+    app = NewsDeckApp(seed, watch=False)  # only the reloads asked for
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await loaded(pilot)
         shutil.rmtree(seed)

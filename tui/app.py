@@ -56,12 +56,14 @@ class NewsDeckApp(App[None]):
         *,
         use_cache: bool = True,
         search: str | None = None,
+        watch: bool = True,
     ) -> None:
         super().__init__()
         self.directory = directory
         self.topic = topic
         self.use_cache = use_cache
         self.search = search
+        self.watch_folder = watch
         self._demo_directory: Path | None = None
         self.farewell: list[str] = []
         """Messages for the terminal once the app has closed."""
@@ -72,7 +74,15 @@ class NewsDeckApp(App[None]):
         # `kill` (SIGTERM) quits as `q` does: the terminal is restored and marks are saved.
         with suppress(NotImplementedError, RuntimeError, ValueError):
             asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, self.exit)
-        self.push_screen(MainScreen(self.directory, self.topic, use_cache=self.use_cache, search=self.search))
+        self.push_screen(
+            MainScreen(
+                self.directory,
+                self.topic,
+                use_cache=self.use_cache,
+                search=self.search,
+                watch=self.watch_folder,
+            )
+        )
 
     def action_command_palette(self) -> None:
         from textual.command import CommandPalette  # not needed to start: imported when asked for

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import tempfile
 import threading
+from collections import Counter
 from pathlib import Path
 from typing import ClassVar
 
@@ -71,8 +72,10 @@ class LoadingPart(ReaderScreen):
         ),
     ]
 
-    reloading = False
-    """A reload asked for by the reader is under way: its outcome is announced as one."""
+    reloading = ""
+    """Why the directory is being read again ("manual": ctrl+r, "live": the folder changed), or ""."""
+    changed_meanwhile = False
+    """The folder changed while it was being read: read it again once that is done."""
 
     def action_reload(self) -> None:
         if self.directory is None:
@@ -81,8 +84,16 @@ class LoadingPart(ReaderScreen):
         if self.result is None or not self.result.complete or self.reloading:
             self.notify("Still reading the directory…", timeout=3)
             return
-        self.reloading = True
-        self.remove_class("-loaded")
+        self.read_again("manual")
+
+    def read_again(self, why: str) -> None:
+        """Read the directory again through the cache; the cursor, search and sort stay."""
+        if self.result is None or not self.result.complete or self.reloading:
+            self.changed_meanwhile = True
+            return
+        self.reloading = why
+        if why == "manual":
+            self.remove_class("-loaded")  # the progress bar, for a reload asked for
         self.update_status()
         self.load()
 
@@ -142,7 +153,7 @@ class LoadingPart(ReaderScreen):
             self.loaded(outcome)
         elif self.reloading:
             # What was read before stays on screen: only the reload failed.
-            self.reloading = False
+            self.reloading = ""
             self.progress = None
             self.add_class("-loaded")
             self.notify(visible(str(outcome)), title="Reload failed", severity="error", markup=False)
@@ -160,7 +171,7 @@ class LoadingPart(ReaderScreen):
 
     def job_failed(self, group: str, message: str) -> None:
         if group == "load" and self.reloading:
-            self.reloading = False
+            self.reloading = ""
             self.add_class("-loaded")
             self.progress = None
         elif group == "load":
@@ -171,12 +182,16 @@ class LoadingPart(ReaderScreen):
     def loaded(self, result: LoadResult) -> None:
         self.progress = None
         self.add_class("-loaded")
+        self.start_watching()
         previous = self.result
-        reloaded, self.reloading = self.reloading, False
+        reloaded, self.reloading = self.reloading, ""
         if reloaded and previous is not None:
             self.apply(result)
             self.call_after_refresh(self.prepare_search, result.index)
-            self.announce_changes(previous, result, reloaded=True)
+            self.announce_changes(previous, result, reloaded=reloaded)
+            if self.changed_meanwhile:
+                self.changed_meanwhile = False
+                self.read_again("live")
             return
         if previous is not None and previous.index is result.index:
             # The saved index was still true: only the status line changes.
@@ -228,7 +243,7 @@ class LoadingPart(ReaderScreen):
         else:
             self.show(spec, self.articles.current, keep_place=True)
 
-    def announce_changes(self, before: LoadResult, after: LoadResult, *, reloaded: bool = False) -> None:
+    def announce_changes(self, before: LoadResult, after: LoadResult, *, reloaded: str = "") -> None:
         """The directory changed since the saved index was made (or was reloaded): say how."""
         old = {article.path for article in before.index.articles}
         new = {article.path for article in after.index.articles}
@@ -239,11 +254,31 @@ class LoadingPart(ReaderScreen):
             parts.append(f"{plural(gone, 'article')} gone")
         if len(after.skipped) != len(before.skipped):
             parts.append(f"{plural(len(after.skipped), 'file')} skipped (press !)")
-        if reloaded:
+        if reloaded == "manual":
             self.notify(", ".join(parts) or "nothing new, nothing gone", title="Reloaded", markup=False)
+            return
+        if reloaded:
+            if added:
+                parts[0] += _where(after, new - old)
+            if parts:  # a file changed in place shows as it is now: nothing to announce
+                self.notify(", ".join(parts), title="In the folder", markup=False)
             return
         self.notify(
             ", ".join(parts) or "changed files were read again",
             title="The folder changed since last time",
             markup=False,
         )
+
+
+def _where(result: LoadResult, paths: set[str]) -> str:
+    """` in Election` when every new article is in one topic (the topic most of them share otherwise)."""
+    index = result.index
+    topics: Counter[str] = Counter()
+    for path in paths:
+        position = index.position_of_path(path)
+        if position is not None:
+            topics.update(index.topics_of(index.articles[position]))
+    if not topics:
+        return ""
+    name, count = topics.most_common(1)[0]
+    return f" in {name}" if count == len(paths) else f", most in {name}"

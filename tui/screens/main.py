@@ -32,6 +32,7 @@ from tui.screens.reader import ReaderScreen
 from tui.screens.reader_mode import ReaderModePart
 from tui.screens.searching import SearchPart
 from tui.screens.skipped import SkippedScreen
+from tui.screens.watching import WatchingPart
 from tui.widgets.article_detail import ArticleDetail
 from tui.widgets.article_list import ArticleList
 from tui.widgets.related_list import RelatedList
@@ -49,7 +50,15 @@ def news_commands() -> type[Provider]:
 
 
 class MainScreen(
-    LoadingPart, MarkingPart, SearchPart, LinksPart, JumpsPart, HistoryPart, ReaderModePart, PicturesPart
+    LoadingPart,
+    WatchingPart,
+    MarkingPart,
+    SearchPart,
+    LinksPart,
+    JumpsPart,
+    HistoryPart,
+    ReaderModePart,
+    PicturesPart,
 ):
     """Owns what is shown (see `ReaderScreen`); the panes only display it."""
 
@@ -184,8 +193,10 @@ class MainScreen(
         *,
         use_cache: bool = True,
         search: str | None = None,
+        watch: bool = True,
     ) -> None:
         super().__init__(directory, use_cache=use_cache)
+        self.watch_folder = watch
         self.pending_topic = topic
         self.set_reactive(ReaderScreen.spec, ViewSpec(query=search or ""))
 
@@ -226,6 +237,7 @@ class MainScreen(
         self.set_interval(1.0, self.check_state_problems)
 
     def on_unmount(self) -> None:
+        self.stop_watching()
         self.close_marks()
 
     # The article shown -----------------------------------------------------------

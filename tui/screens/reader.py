@@ -105,9 +105,26 @@ class ReaderScreen(Screen[None]):
         row = 0
         steady = keep_place and self.reader_engaged
         if article is not None and (steady or not keep_place):
-            row = self.row_in(shown, article)
+            found = self.row_in(shown, article)
+            # The reader's article went (its file deleted): the one now in its place, not the top.
+            row = (
+                found
+                if found is not None
+                else min(self.articles.cursor, len(shown.articles) - 1)
+                if steady
+                else 0
+            )
+            row = max(0, row)
         self.spec = spec
         self.listing = Listing(shown, row, empty_message(spec), steady=steady)
+        # The cursor may stay on its row while the article there changed (the one it was on was
+        # deleted): the list then says nothing, so the detail view is told here.
+        self.call_later(self._follow_the_list)
+
+    def _follow_the_list(self) -> None:
+        article = self.articles.current
+        if article is not None and article is not self.current and self.maximized is None:
+            self.current = article
 
     def watch_listing(self, listing: Listing | None) -> None:
         if listing is None:
@@ -125,15 +142,14 @@ class ReaderScreen(Screen[None]):
         detail_pane = self.query_one("#detail-pane")
         return self.articles.cursor != 0 or self.maximized is not None or detail_pane.has_focus_within
 
-    def row_in(self, shown: VisibleView, article: Article) -> int:
-        """The row of `article` in `shown`, or of its replacement (a fuller duplicate)."""
+    def row_in(self, shown: VisibleView, article: Article) -> int | None:
+        """The row of `article` in `shown`, or of its replacement (a fuller duplicate); None if neither."""
         index = shown.index
         position = index.position_of(article)
         if position is None:
             replacement = index.find_url(article.url)
             position = index.position_of(replacement) if replacement else None
-        row = shown.articles.row_of(position) if position is not None else None
-        return row or 0
+        return shown.articles.row_of(position) if position is not None else None
 
     def keep_current(self, spec: ViewSpec) -> None:
         """Show `spec`, keeping the highlighted article highlighted when it is still there."""
@@ -222,6 +238,12 @@ class ReaderScreen(Screen[None]):
 
     def follow_link(self, url: str) -> None:
         """Show the article at `url` when the index holds it; else open it in the browser."""
+
+    def start_watching(self) -> None:
+        """Watch the directory for changes, once it has been read (the watching part)."""
+
+    def read_again(self, why: str) -> None:
+        """Read the directory again ("manual" or "live"), keeping the reader's place (loading part)."""
 
     def remember_place(self) -> None:
         """About to go to another article by a link: back (the history part) returns here."""
