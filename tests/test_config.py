@@ -343,3 +343,23 @@ def test_keys_json(tmp_path: Path) -> None:
         "keys": ["asterisk", "f"],
         "description": "Star the article, or take the star away",
     }
+
+
+async def test_a_keymap_key_written_as_a_character_fires_in_textual() -> None:
+    # Textual names the keys of a binding when it is made, but takes a keymap's keys as they are.
+    from textual.app import App
+    from textual.binding import Binding
+
+    class Tiny(App[None]):
+        BINDINGS = [Binding("h", "hit", "Hit", id="tiny.hit")]
+        hits = 0
+
+        def action_hit(self) -> None:
+            self.hits += 1
+
+    app = Tiny()
+    async with app.run_test() as pilot:
+        app.set_keymap({"tiny.hit": textual_keys("?,ctrl+/")})
+        await pilot.press("question_mark", "ctrl+slash", "h")
+        await pilot.pause()
+        assert app.hits == 2
