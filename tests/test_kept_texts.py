@@ -132,3 +132,23 @@ async def test_the_detail_of_a_kept_story_offers_it_at_once(harbour: Path, https
         await read_here(pilot, screen)
         assert isinstance(detail, ArticleDetail) and "harbour reopened on Monday" in full_text(detail)
     assert len(httpserver.log) == requests
+
+
+async def test_r_again_offline_keeps_the_story_and_says_it_could_not_fetch(
+    write_article: ArticleWriter, seed: Path, notices: list[str]
+) -> None:
+    server = HTTPServer()
+    server.start()
+    server.expect_request("/harbour").respond_with_response(page(STORY))
+    write_article("h.md", title="Port news", url=server.url_for("/harbour"))
+    async with reading(NewsDeckApp(seed)) as (pilot, screen, detail):
+        await read_here(pilot, screen)
+        server.clear()
+        server.stop()
+        await pilot.press("R")
+        await screen.workers.wait_for_complete()
+        await pilot.pause()
+        assert "harbour reopened on Monday" in full_text(detail)
+        assert any("The text kept from" in notice for notice in notices)
+    async with reading(NewsDeckApp(seed)) as (pilot, screen, detail):
+        assert rows(screen)[0][:3].endswith("≡")  # still kept after a restart

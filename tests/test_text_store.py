@@ -69,3 +69,11 @@ def test_a_table_of_another_shape_is_replaced(tmp_path: Path) -> None:
     assert store.get(URL) is None
     store.put(ok(), Extracted("Text.", "", 1))
     assert store.get(URL) is not None
+
+
+def test_a_failed_fetch_never_replaces_a_text_read_before(tmp_path: Path) -> None:
+    store = TextStore.open(tmp_path / "texts.sqlite3")
+    first = store.put(ok(), Extracted("The story.", "Title", 2))
+    kept = store.put(Outcome("offline", URL, message="Could not reach news.example."))
+    assert kept == first and store.get(URL) == first
+    store.close()

@@ -196,13 +196,17 @@ class TextStore:
         return [(url, text) for url, text in rows if isinstance(url, str) and isinstance(text, str)]
 
     def put(self, outcome: Outcome, extracted: Extracted | None = None) -> StoredText:
-        """Keep what a fetch gave; a `304` keeps the text stored before, as fetched now."""
+        """Keep what a fetch gave, and return what is kept: a `304` keeps the text stored before,
+        as fetched now, and so does a failure (the text read once is never lost to a bad day)."""
         now = time.time()
         before = self.get(outcome.url)
         if outcome.kind == "not-modified" and before is not None:
             kept = StoredText(**{**_fields(before), "fetched_at": now})  # type: ignore[arg-type]
             return self._write(kept)
-        return self._write(as_stored(outcome, extracted, now))
+        fresh = as_stored(outcome, extracted, now)
+        if before is not None and before.readable and not fresh.readable:
+            return before  # fetching again failed: the text read before stays, as it was
+        return self._write(fresh)
 
     def _write(self, stored: StoredText) -> StoredText:
         values = tuple(_fields(stored).values())

@@ -10,12 +10,14 @@ from urllib.parse import urlsplit
 from textual import work
 from textual.binding import Binding, BindingType
 
+from tui.data.dates import format_local
 from tui.data.extract import Extracted, extract_page, markdown_links
 from tui.data.fetch import Limits, Outcome, fetch_page, make_client
 from tui.data.fetched_texts import READ_CHARS, story_words
 from tui.data.folding import MAX_BODY_WORDS_CHARS
 from tui.data.index import ArticleIndex
 from tui.data.model import Article
+from tui.data.sanitize import visible
 from tui.data.text_store import StoredText, StoreUnavailable, TextStore, as_stored
 from tui.data.urls import is_web_url
 from tui.screens.links_list import LinksScreen
@@ -117,6 +119,7 @@ class ReaderModePart(ReaderScreen):
     @work(exclusive=True, group="reader-mode", exit_on_error=False, description="Reading the story")
     async def _read_here(self, article: Article, again: bool) -> None:
         url = article.url
+        outcome_failed: str | None = None
         stored = await asyncio.to_thread(_kept, url)
         if again or stored is None or not stored.readable:
             # Asked again: the validators of the kept text let the page answer "not modified".
@@ -128,6 +131,8 @@ class ReaderModePart(ReaderScreen):
             if outcome.ok:
                 extracted = await asyncio.to_thread(extract_page, outcome.body, outcome.final_url or url)
             stored = await asyncio.to_thread(_keep, outcome, extracted)
+            if outcome.kind != "not-modified" and (not outcome.ok or extracted is None):
+                outcome_failed = visible(outcome.message or "Nothing readable on the page now.")
         if stored.readable:
             self._text_kept(article, stored.markdown)
         detail = self.query_one(ArticleDetail)
@@ -135,6 +140,13 @@ class ReaderModePart(ReaderScreen):
             return  # the reader moved on, or went back to the summary meanwhile
         if stored.readable:
             detail.show_full_text(stored)
+            if again and outcome_failed is not None:
+                self.notify(
+                    f"{outcome_failed} The text kept from {format_local(stored.fetched_at)} is shown.",
+                    title="Could not fetch it again",
+                    severity="warning",
+                    markup=False,
+                )
         else:
             detail.show_fetch_failed(stored.message)
 
