@@ -193,3 +193,20 @@ async def test_r_typed_right_after_j_reads_the_article_j_went_to(
         await pilot.pause()
         assert detail.article is not None and detail.article.title == "Another one"
         assert detail.reading_full_text and "The second story began" in full_text(detail)
+
+
+async def test_on_a_short_pane_the_line_saying_what_r_did_is_scrolled_into_view(
+    write_article: ArticleWriter, seed: Path, httpserver: HTTPServer
+) -> None:
+    httpserver.expect_request("/gone").respond_with_response(page("nope", status=404))
+    long_title = " ".join(["A headline long enough to wrap over many lines of a narrow pane"] * 4)
+    write_article("a.md", title=long_title, url=httpserver.url_for("/gone"), extra='excerpt: "Two lines."')
+    app = NewsDeckApp(seed)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await loaded(pilot)
+        await read_here(pilot, screen)
+        await pilot.pause()
+        line = screen.query_one("#full-text-source", Static)
+        assert "answered 404" in str(line.content)
+        visible_region = screen.query_one(ArticleDetail).content_region
+        assert visible_region.contains_region(line.region), (visible_region, line.region)

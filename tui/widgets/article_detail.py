@@ -139,6 +139,7 @@ class ArticleDetail(VerticalScroll, can_focus=True):
         self.screen.refresh_bindings()  # escape now goes back to the summary
         self.remove_class("-full-text")
         self.query_one(FullText).waiting(host)
+        self._bring_source_line_into_view()
 
     def show_full_text(self, stored: StoredText) -> None:
         self.add_class("-reading", "-full-text")
@@ -146,11 +147,18 @@ class ArticleDetail(VerticalScroll, can_focus=True):
         self.query_one(LeadPicture).want_from_page(self.article, stored.image)
         self._summary_shown(False)
         self.scroll_home(animate=False)
+        self._bring_source_line_into_view()
 
     def show_fetch_failed(self, message: str) -> None:
         self.remove_class("-full-text")
         self.query_one(FullText).failed(message)
         self._summary_shown(True)
+        self._bring_source_line_into_view()
+
+    def _bring_source_line_into_view(self) -> None:
+        """On a short pane a picture and the heading can fill it: the line saying what `r` did shows."""
+        line = self.query_one("#full-text-source")
+        self.call_after_refresh(self.scroll_to_widget, line, animate=False)
 
     def show_summary(self) -> None:
         if self.reading_full_text:
