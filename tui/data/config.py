@@ -54,7 +54,7 @@ class ReaderSettings:
 @dataclass(frozen=True, slots=True)
 class Config:
     directory: Path | None = None
-    """Opened when the command line names none (before `$NEWSDECK_DIR`); None: the demo."""
+    """Opened when neither the command line nor `$NEWSDECK_DIR` names one; None: the demo."""
     theme: str = "textual-dark"
     sort: str = SORTS[0]
     unread_only: bool = False
@@ -347,7 +347,8 @@ def _default_text() -> str:
 # newsdeck's settings. Remove the `#` before a setting to change it; each line shows the default.
 # 'newsdeck config --check' says whether this file is right; a wrong setting keeps its default.
 
-# The folder opened when the command line names none (else $NEWSDECK_DIR, else the demo).
+# The folder opened when neither the command line nor $NEWSDECK_DIR names one
+# (not set: the demo).
 # directory = "~/news"
 
 # Colours: one of Textual's themes ("textual-dark", "nord", "gruvbox", "dracula" …;
