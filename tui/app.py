@@ -14,8 +14,10 @@ from textual.app import App
 from textual.binding import Binding, BindingType
 
 import tui
+from tui.data.config import Config
 from tui.data.state import StateStore
 from tui.screens.main import MainScreen
+from tui.screens.reader import ReaderScreen
 
 
 def stylesheet() -> Path:
@@ -67,6 +69,9 @@ class NewsDeckApp(App[None]):
         self._demo_directory: Path | None = None
         self.farewell: list[str] = []
         """Messages for the terminal once the app has closed."""
+        self.settings: Config | None = None
+        """The settings file's, when opened from the command line (tests open it without)."""
+        self.settings_problems: list[str] = []
         self.closing_stores: list[tuple[StateStore, threading.Thread]] = []
         """Marks files still being written as the window closes (another newsdeck held them)."""
 
@@ -74,15 +79,32 @@ class NewsDeckApp(App[None]):
         # `kill` (SIGTERM) quits as `q` does: the terminal is restored and marks are saved.
         with suppress(NotImplementedError, RuntimeError, ValueError):
             asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, self.exit)
-        self.push_screen(
-            MainScreen(
-                self.directory,
-                self.topic,
-                use_cache=self.use_cache,
-                search=self.search,
-                watch=self.watch_folder,
-            )
+        screen = MainScreen(
+            self.directory, self.topic, use_cache=self.use_cache, search=self.search, watch=self.watch_folder
         )
+        if self.settings is not None:
+            self.apply_settings(screen, self.settings)
+        self.push_screen(screen)
+        if self.settings_problems:
+            shown = "\n".join(self.settings_problems[:5])
+            more = len(self.settings_problems) - 5
+            self.notify(
+                shown + (f"\n… and {more} more (newsdeck config --check)" if more > 0 else ""),
+                title="Settings: defaults used for what is wrong",
+                severity="warning",
+                markup=False,
+                timeout=15,
+            )
+
+    def apply_settings(self, screen: MainScreen, settings: Config) -> None:
+        """What the settings file says, before the first screen shows (problems already left out)."""
+        self.theme = settings.theme
+        if settings.keymap:
+            self.set_keymap(dict(settings.keymap))
+        screen.set_reactive(
+            ReaderScreen.spec, screen.spec.but(sort=settings.sort, unread_only=settings.unread_only)
+        )
+        screen.pictures_on_start = settings.pictures
 
     def action_command_palette(self) -> None:
         from textual.command import CommandPalette  # not needed to start: imported when asked for

@@ -190,23 +190,30 @@ def _import_state(store: StateStore, file: str) -> int:
 def build_reader(arguments: Sequence[str]) -> NewsDeckApp | str:
     """The app the command line asks for, or why it cannot be opened."""
     options = _reader_parser().parse_args(_search_value_attached(arguments))
-    directory = options.directory or os.environ.get(ENV_DIRECTORY) or None
+    from tui.config_command import load_checked_config
+
+    # A settings file with mistakes never stops the reader: what is wrong is said once it is open.
+    config, problems = load_checked_config()
+    configured = str(config.directory) if config.directory is not None else None
+    directory = options.directory or os.environ.get(ENV_DIRECTORY) or configured
     if directory is not None:
         try:
             check_directory(Path(directory).expanduser())
         except LoadError as error:
-            origin = "" if options.directory else f"${ENV_DIRECTORY}: "
+            origin = "" if options.directory else "$NEWSDECK_DIR: " if os.environ.get(ENV_DIRECTORY) else ""
             return f"{origin}{error}"
 
     from tui.app import NewsDeckApp
 
-    return NewsDeckApp(
+    app = NewsDeckApp(
         directory=Path(directory).expanduser() if directory else None,
         topic=options.topic,
         use_cache=not options.no_cache,
         search=options.search,
         watch=not options.no_watch,
     )
+    app.settings, app.settings_problems = config, [str(problem) for problem in problems]
+    return app
 
 
 def run_reader(arguments: Sequence[str]) -> int:

@@ -36,6 +36,12 @@ class PicturesPart(ReaderScreen):
     ]
 
     _picture_timer: Timer | None = None
+    pictures_on_start = True
+    """Off when the settings file says `pictures = false` (`i` still turns them on)."""
+
+    def on_mount(self) -> None:
+        if not self.pictures_on_start:
+            self.query_one(LeadPicture).set_enabled(False)
 
     def action_toggle_pictures(self) -> None:
         picture = self.query_one(LeadPicture)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from dataclasses import replace
 from typing import ClassVar
 from urllib.parse import urlsplit
 
@@ -125,8 +126,9 @@ class ReaderModePart(ReaderScreen):
             # Asked again: the validators of the kept text let the page answer "not modified".
             etag = stored.etag if again and stored is not None and stored.readable else ""
             since = stored.last_modified if again and stored is not None and stored.readable else ""
-            async with make_client(LIMITS) as client:
-                outcome = await fetch_page(client, url, etag=etag, last_modified=since, limits=LIMITS)
+            limits = self._limits()
+            async with make_client(limits) as client:
+                outcome = await fetch_page(client, url, etag=etag, last_modified=since, limits=limits)
             extracted = None
             if outcome.ok:
                 extracted = await asyncio.to_thread(extract_page, outcome.body, outcome.final_url or url)
@@ -149,6 +151,14 @@ class ReaderModePart(ReaderScreen):
                 )
         else:
             detail.show_fetch_failed(stored.message)
+
+    def _limits(self) -> Limits:
+        """The settings file's timeouts, when it gave any."""
+        settings = getattr(self.app, "settings", None)
+        if settings is None:
+            return LIMITS
+        reader = settings.reader
+        return replace(LIMITS, connect_seconds=reader.connect_timeout, read_seconds=reader.read_timeout)
 
     def job_failed(self, group: str, message: str) -> None:
         if group == "reader-mode":
