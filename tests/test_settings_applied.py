@@ -89,3 +89,28 @@ async def test_reader_timeouts_come_from_the_settings(
         release.set()
         server.clear()
         server.stop()
+
+
+async def test_a_theme_chosen_is_kept_in_the_file_with_its_comments(
+    write_article: ArticleWriter, seed: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_article("a.md", title="A story", url="https://n.example/a")
+    settings = tmp_path / "config.toml"
+    settings.write_text(
+        '# my settings\ntheme = "nord"  # for the evening\nsort = "oldest"\n', encoding="utf-8"
+    )
+    monkeypatch.setenv("NEWSDECK_CONFIG", str(settings))
+    app = build_reader([str(seed)])
+    assert isinstance(app, NewsDeckApp)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await loaded(pilot)
+        assert settings.read_text(encoding="utf-8").count("nord") == 1  # starting writes nothing
+        app.theme = "gruvbox"  # as the palette's "Change theme" does
+        await app.workers.wait_for_complete()
+    text = settings.read_text(encoding="utf-8")
+    assert 'theme = "gruvbox"' in text and "# my settings" in text and 'sort = "oldest"' in text
+    again = build_reader([str(seed)])
+    assert isinstance(again, NewsDeckApp)
+    async with again.run_test(size=(120, 40)) as pilot:
+        await loaded(pilot)
+        assert again.theme == "gruvbox"

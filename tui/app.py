@@ -7,6 +7,8 @@ import shutil
 import signal
 import threading
 from contextlib import suppress
+from dataclasses import replace
+from functools import partial
 from pathlib import Path
 from typing import ClassVar, cast
 
@@ -14,7 +16,8 @@ from textual.app import App
 from textual.binding import Binding, BindingType
 
 import tui
-from tui.data.config import Config
+from tui.data.config import Config, config_path
+from tui.data.config_write import NotWritten, save_setting
 from tui.data.state import StateStore
 from tui.screens.main import MainScreen
 from tui.screens.reader import ReaderScreen
@@ -94,6 +97,27 @@ class NewsDeckApp(App[None]):
                 severity="warning",
                 markup=False,
                 timeout=15,
+            )
+
+    def watch_theme(self, theme: str) -> None:
+        # Chosen in the palette: kept for the next start, when the settings file is in use.
+        settings = getattr(self, "settings", None)  # the theme is set once before __init__ ends
+        if settings is not None and theme != settings.theme:
+            self.settings = replace(settings, theme=theme)
+            self.run_worker(
+                partial(self._keep_theme, theme),
+                thread=True,
+                group="settings",
+                exit_on_error=False,
+                description="Saving the theme in the settings file",
+            )
+
+    def _keep_theme(self, theme: str) -> None:
+        try:
+            save_setting(config_path(), "theme", theme)
+        except NotWritten as error:
+            self.call_from_thread(
+                self.notify, str(error), title="Theme not kept", severity="warning", markup=False
             )
 
     def apply_settings(self, screen: MainScreen, settings: Config) -> None:
