@@ -10,6 +10,7 @@ from textual.widgets import Input
 
 from tui.app import NewsDeckApp
 from tui.cli import build_reader
+from tui.widgets.article_list import ArticleList
 from tui.widgets.lead_picture import LeadPicture
 
 SETTINGS = """
@@ -18,6 +19,7 @@ sort = "oldest"
 unread_only = true
 pictures = false
 sidebar_width = "wide"
+date_style = "iso"
 
 [keymap]
 "newsdeck.search" = "ctrl+f"
@@ -44,6 +46,7 @@ async def test_the_settings_file_is_applied_and_its_mistakes_said(
         assert screen.spec.sort == "oldest" and screen.spec.unread_only
         assert [article.title for article in screen.articles.articles] == ["Older", "Newer"]
         assert not screen.query_one(LeadPicture).enabled
+        assert "2024-03-01" in screen.query_one(ArticleList).render_line(0).text
         assert any("sidebar_width" in notice and "config.toml:7" in notice for notice in notices)
         await pilot.press("slash")
         assert not screen.query_one("#search", Input).has_focus  # / is no longer search
@@ -114,3 +117,17 @@ async def test_a_theme_chosen_is_kept_in_the_file_with_its_comments(
     async with again.run_test(size=(120, 40)) as pilot:
         await loaded(pilot)
         assert again.theme == "gruvbox"
+
+
+async def test_the_sidebar_takes_the_width_set(
+    write_article: ArticleWriter, seed: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_article("a.md", title="A story", url="https://n.example/a")
+    settings = tmp_path / "config.toml"
+    settings.write_text("sidebar_width = 40\n", encoding="utf-8")
+    monkeypatch.setenv("NEWSDECK_CONFIG", str(settings))
+    app = build_reader([str(seed)])
+    assert isinstance(app, NewsDeckApp)
+    async with app.run_test(size=(160, 40)) as pilot:
+        screen = await loaded(pilot)
+        assert screen.query_one("#topics").outer_size.width == 40

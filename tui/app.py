@@ -21,6 +21,7 @@ from tui.data.config_write import NotWritten, save_setting
 from tui.data.state import StateStore
 from tui.screens.main import MainScreen
 from tui.screens.reader import ReaderScreen
+from tui.widgets.article_list import ArticleList
 
 
 def stylesheet() -> Path:
@@ -129,6 +130,15 @@ class NewsDeckApp(App[None]):
             ReaderScreen.spec, screen.spec.but(sort=settings.sort, unread_only=settings.unread_only)
         )
         screen.pictures_on_start = settings.pictures
+        screen.call_after_refresh(self._lay_out_as_set, screen, settings)
+
+    def _lay_out_as_set(self, screen: MainScreen, settings: Config) -> None:
+        """The list's dates and the sidebar's width, once the screen's widgets exist."""
+        articles = screen.query_one(ArticleList)
+        articles.iso_dates = settings.date_style == "iso"
+        articles.refresh()
+        # A width from the user's settings, over the stylesheet's (which has the default).
+        screen.query_one("#topics").styles.width = settings.sidebar_width
 
     def action_command_palette(self) -> None:
         from textual.command import CommandPalette  # not needed to start: imported when asked for

@@ -50,6 +50,8 @@ class ArticleList(VirtualList):
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(empty_message="Loading…", id=id, classes=classes)
+        self.iso_dates = False
+        """Dates as `2024-03-24` rather than `Mar 24` (the settings file's `date_style`)."""
 
     def watch_listing(self, listing: Listing | None) -> None:
         if listing is None:
@@ -124,5 +126,6 @@ class ArticleList(VirtualList):
             flag=flag,
             title_style=title_style,
             title_cap=self.title_cap,
+            iso_dates=self.iso_dates,
         )
         return self.text_strip(line, width, style)

@@ -31,12 +31,15 @@ def title_width(width: int, cap: int = MAX_TITLE) -> int:
     return max(1, min(cap, width - FLAG_CELLS - provider_width(width) - DATE_WIDTH - _GAPS))
 
 
-def compact_date(timestamp: float | None, now: float | None = None) -> str:
-    """`Mar 24` this year, `Mar 24 2023` otherwise, in local time; "undated" without a date."""
+def compact_date(timestamp: float | None, now: float | None = None, *, iso: bool = False) -> str:
+    """`Mar 24` this year, `Mar 24 2023` otherwise (`iso`: `2023-03-24`), in local time; "undated"
+    without a date."""
     if timestamp is None:
         return "undated"
     try:
         moment = time.localtime(timestamp)
+        if iso:
+            return time.strftime("%Y-%m-%d", moment)
         this_year = time.localtime(now if now is not None else time.time()).tm_year
     except (OverflowError, OSError, ValueError):
         return "undated"
@@ -57,6 +60,7 @@ def headline_row(
     flag: Text | None = None,
     title_style: Style | str = "",
     title_cap: int = MAX_TITLE,
+    iso_dates: bool = False,
 ) -> Text:
     """Flag, title, provider and date; the row is padded to `width`.
 
@@ -72,7 +76,7 @@ def headline_row(
     spare = width - FLAG_CELLS - title_cells - DATE_WIDTH - _GAPS
     provider_text = Text(provider, provider_style)
     provider_text.truncate(max(1, spare), overflow="ellipsis", pad=True)
-    date_text = Text(compact_date(published), date_style, justify="right")
+    date_text = Text(compact_date(published, iso=iso_dates), date_style, justify="right")
     date_text.truncate(DATE_WIDTH, overflow="ellipsis")
     date_text.pad_left(DATE_WIDTH - date_text.cell_len)
     return Text.assemble(lead, title_text, "  ", provider_text, "  ", date_text, " ")
