@@ -4,6 +4,7 @@
     python bench/run.py --sizes 1000 14000   # a quicker run
     python bench/run.py --peer               # side by side with newsboat (peer.py)
     python bench/run.py --reader             # reader mode and `newsdeck fetch` (reader_mode.py)
+    python bench/run.py --live               # live reload (live.py)
 
 Seed directories are generated once under --workdir (see generate.py) and
 reused. Every figure is measured in a fresh process. The files sit in the
@@ -289,6 +290,9 @@ def main() -> None:
         help="only newsdeck side by side with newsboat, in tmux (see bench/peer.py)",
     )
     parser.add_argument(
+        "--live", action="store_true", help="only live reload: a file to its row, keys in a burst (live.py)"
+    )
+    parser.add_argument(
         "--reader",
         action="store_true",
         help="only reader mode: extraction, a kept story, newsdeck fetch (see bench/reader_mode.py)",
@@ -308,6 +312,15 @@ def main() -> None:
         from bench.peer import run as run_peer
 
         run_peer(options.sizes, options.workdir, _seed, repeats=options.repeats)
+        return
+    if options.live:
+        sys.path.insert(0, str(REPO))
+        from bench.live import run as run_live
+
+        sizes = options.sizes if options.sizes != list(DEFAULT_SIZES) else [1000, 100000]
+        print(f"newsdeck live-reload benchmark, {date.today()}, {os.cpu_count()} cores")
+        print()
+        print(run_live(sizes, lambda size: _seed(options.workdir, size)))
         return
     if options.reader:
         sys.path.insert(0, str(REPO))
