@@ -16,10 +16,8 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -121,27 +119,15 @@ async def _measure(directory: Path) -> dict[str, float]:
 
 
 def run(sizes: list[int], seed: object) -> str:
+    sys.path.insert(0, str(REPO))
+    from bench.measure import measure_in_process
+
     rows = []
     for size in sizes:
         directory = seed(size)  # type: ignore[operator]
+        print(f"  {size:,}: live reload…", file=sys.stderr)
         with tempfile.TemporaryDirectory(prefix="newsdeck-live-bench-") as cache:
-            environment = {
-                **os.environ,
-                "NEWSDECK_CACHE_DIR": cache,
-                "NEWSDECK_STATE_DIR": str(Path(cache) / "state"),
-                "PYTHONPATH": str(REPO),
-            }
-            print(f"  {size:,}: live reload…", file=sys.stderr)
-            completed = subprocess.run(
-                [sys.executable, __file__, "--measure", str(directory)],
-                capture_output=True,
-                text=True,
-                env=environment,
-                check=False,
-            )
-        if completed.returncode != 0:
-            raise SystemExit(f"live on {directory} failed:\n{completed.stderr}")
-        rows.append((size, json.loads(completed.stdout.strip().splitlines()[-1])))
+            rows.append((size, measure_in_process(__file__, [str(directory)], Path(cache))))
     ms = 1000.0
     lines = [
         "| articles | file written → its row on screen | watcher alone (floor) "

@@ -18,7 +18,6 @@ import asyncio
 import json
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -32,6 +31,7 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 sys.path.insert(0, str(REPO))
 
+from bench.measure import measure_in_process  # noqa: E402
 from bench.pages import page  # noqa: E402
 
 PAGES = 60
@@ -221,18 +221,7 @@ def measure_fetch(cache: str) -> dict[str, float]:
 
 
 def _measure(kind: str, argument: str, cache: Path) -> dict[str, float]:
-    environment = {**os.environ, "NEWSDECK_CACHE_DIR": str(cache), "PYTHONPATH": str(REPO)}
-    environment["NEWSDECK_STATE_DIR"] = str(cache / "state")
-    completed = subprocess.run(
-        [sys.executable, __file__, "--measure", kind, argument],
-        capture_output=True,
-        text=True,
-        env=environment,
-        check=False,
-    )
-    if completed.returncode != 0:
-        raise SystemExit(f"{kind} failed:\n{completed.stderr}")
-    return json.loads(completed.stdout.strip().splitlines()[-1])
+    return measure_in_process(__file__, [kind, argument], cache)
 
 
 def run(repeats: int = 3) -> str:

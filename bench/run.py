@@ -165,23 +165,10 @@ def measure_app(directory: str) -> dict[str, float]:
 
 
 def _run_measurement(kind: str, directory: Path, cache_dir: Path) -> dict[str, float]:
-    environment = {
-        **os.environ,
-        "NEWSDECK_CACHE_DIR": str(cache_dir),
-        # The reader's marks of the benchmark stay out of the user's own.
-        "NEWSDECK_STATE_DIR": str(cache_dir / "state"),
-        "PYTHONPATH": str(REPO),
-    }
-    completed = subprocess.run(
-        [sys.executable, __file__, "--measure", kind, str(directory)],
-        capture_output=True,
-        text=True,
-        env=environment,
-        check=False,
-    )
-    if completed.returncode != 0:
-        raise SystemExit(f"{kind} on {directory} failed:\n{completed.stderr}")
-    return json.loads(completed.stdout.strip().splitlines()[-1])
+    sys.path.insert(0, str(REPO))
+    from bench.measure import measure_in_process
+
+    return measure_in_process(__file__, [kind, str(directory)], cache_dir)
 
 
 def _floor(directory: Path) -> float:

@@ -171,16 +171,6 @@ class TextStore:
             raise StoreUnavailable(f"cannot read the stored texts ({describe(error)})") from None
         return _checked(row) if row is not None else None
 
-    def readable_urls(self) -> set[str]:
-        """The URLs with a text to read (the list marks their articles)."""
-        try:
-            rows = self._connection.execute(
-                "SELECT url FROM texts WHERE outcome = 'ok' AND markdown != ''"
-            ).fetchall()
-        except sqlite3.Error as error:
-            raise StoreUnavailable(f"cannot read the stored texts ({describe(error)})") from None
-        return {url for (url,) in rows if isinstance(url, str)}
-
     def text_starts(self, chars: int) -> list[tuple[str, str]]:
         """(URL, the first `chars` characters of its text) for every text to read: what search needs.
 

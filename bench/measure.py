@@ -1,0 +1,33 @@
+"""Running one measurement in a fresh process: its own cache and marks, the figures back as JSON."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def measure_in_process(script: str, arguments: list[str], cache_dir: Path) -> dict[str, Any]:
+    """`python SCRIPT --measure ARGUMENTS…` with NEWSDECK_CACHE_DIR set to `cache_dir`; its last line."""
+    environment = {
+        **os.environ,
+        "NEWSDECK_CACHE_DIR": str(cache_dir),
+        # The benchmark's read marks stay out of the user's own.
+        "NEWSDECK_STATE_DIR": str(cache_dir / "state"),
+        "PYTHONPATH": str(REPO),
+    }
+    completed = subprocess.run(
+        [sys.executable, script, "--measure", *arguments],
+        capture_output=True,
+        text=True,
+        env=environment,
+        check=False,
+    )
+    if completed.returncode != 0:
+        raise SystemExit(f"{' '.join(arguments)} failed:\n{completed.stderr}")
+    return json.loads(completed.stdout.strip().splitlines()[-1])
