@@ -56,7 +56,8 @@ def _reader_parser() -> argparse.ArgumentParser:
             "'newsdeck fetch DIR' to fetch the articles' full texts now, to read them offline later,\n"
             "'newsdeck state export|import FILE' to back up or restore read and starred marks,\n"
             "'newsdeck config --path|--init|--check' to find, write or check the settings file,\n"
-            "and 'newsdeck keys [--json]' to list every key binding and its id."
+            "'newsdeck keys [--json]' to list every key binding and its id,\n"
+            "and 'newsdeck serve [DIR]' to open the same reader in a web browser."
         ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -187,6 +188,24 @@ def _import_state(store: StateStore, file: str) -> int:
     return 0
 
 
+def choose_directory(given: str | None, configured: Path | None) -> Path | LoadError | None:
+    """The folder to read: the command line's, else $NEWSDECK_DIR, else the settings' (None: the demo).
+
+    A folder that cannot be read is an error saying where the name came from.
+    """
+    from_environment = os.environ.get(ENV_DIRECTORY)
+    chosen = given or from_environment or (str(configured) if configured is not None else None)
+    if chosen is None:
+        return None
+    directory = Path(chosen).expanduser()
+    try:
+        check_directory(directory)
+    except LoadError as error:
+        origin = "" if given else "$NEWSDECK_DIR: " if from_environment else "settings file: "
+        return LoadError(f"{origin}{error}")
+    return directory
+
+
 def build_reader(arguments: Sequence[str]) -> NewsDeckApp | str:
     """The app the command line asks for, or why it cannot be opened."""
     options = _reader_parser().parse_args(_search_value_attached(arguments))
@@ -194,19 +213,14 @@ def build_reader(arguments: Sequence[str]) -> NewsDeckApp | str:
 
     # A settings file with mistakes never stops the reader: what is wrong is said once it is open.
     config, problems = load_checked_config()
-    configured = str(config.directory) if config.directory is not None else None
-    directory = options.directory or os.environ.get(ENV_DIRECTORY) or configured
-    if directory is not None:
-        try:
-            check_directory(Path(directory).expanduser())
-        except LoadError as error:
-            origin = "" if options.directory else "$NEWSDECK_DIR: " if os.environ.get(ENV_DIRECTORY) else ""
-            return f"{origin}{error}"
+    directory = choose_directory(options.directory, config.directory)
+    if isinstance(directory, LoadError):
+        return str(directory)
 
     from tui.app import NewsDeckApp
 
     app = NewsDeckApp(
-        directory=Path(directory).expanduser() if directory else None,
+        directory=directory,
         topic=options.topic,
         use_cache=not options.no_cache,
         search=options.search,
@@ -248,6 +262,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from tui.fetch_command import run_fetch
 
             return run_fetch(_search_value_attached(arguments[1:]))
+        if arguments[:1] == ["serve"]:
+            from tui.serve_command import run_serve
+
+            return run_serve(arguments[1:])
         return run_reader(arguments)
     except KeyboardInterrupt:
         # ctrl+c in `check` (or a second one in `fetch`): stop quietly (the parsing workers end with
