@@ -8,6 +8,7 @@ terminal emulator (pyte) at the size the page asked for.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shlex
@@ -24,7 +25,7 @@ import pyte
 import pytest
 
 from tests.conftest import ArticleWriter
-from tui.serve_command import app_command, exposure_warning, is_loopback, page_url
+from tui.serve_command import QUIT_SECONDS, app_command, exposure_warning, is_loopback, page_url
 
 CHROMIUM = Path("/usr/bin/chromium")
 # As root Chromium needs --no-sandbox; the rest keep it from calling Google's hosts, which this
@@ -176,7 +177,7 @@ def list_pane(terminal: PageTerminal) -> tuple[str, list[str]]:
 
 
 @pytest.fixture
-def server(write_article: ArticleWriter, seed: Path) -> Iterator[int]:
+def server(write_article: ArticleWriter, seed: Path) -> Iterator[tuple[int, subprocess.Popen[bytes]]]:
     for number in range(3):
         write_article(
             f"harbour-{number}.md",
@@ -210,10 +211,11 @@ def server(write_article: ArticleWriter, seed: Path) -> Iterator[int]:
     )
     try:
         _wait_until_listening(process, port)
-        yield port
+        yield port, process
     finally:
         # The server and the app it started for the page: the whole session.
-        os.killpg(process.pid, signal.SIGTERM)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGTERM)
         try:
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
@@ -245,19 +247,25 @@ def _chromium_or_skip() -> None:
     pytest.skip(message)
 
 
-def test_the_reader_in_a_browser_filters_by_topic_with_the_number_key(server: int, tmp_path: Path) -> None:
+def test_the_reader_in_a_browser_filters_by_topic_with_the_number_key(
+    server: tuple[int, subprocess.Popen[bytes]], tmp_path: Path
+) -> None:
     _chromium_or_skip()
+    port, process = server
     from playwright.sync_api import sync_playwright
 
     terminal = PageTerminal()
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
-            page = browser.new_page(viewport={"width": 1200, "height": 800})
+            context = browser.new_context(
+                viewport={"width": 1200, "height": 800}, permissions=["clipboard-read", "clipboard-write"]
+            )
+            page = context.new_page()
             # Only the page's own server: anything else (the template's web font) is refused.
             page.route("**/*", _local_only)
             page.on("websocket", terminal.attach)
-            page.goto(f"http://127.0.0.1:{server}/")
+            page.goto(f"http://127.0.0.1:{port}/")
 
             terminal.wait_for(page, lambda shown: "2  Orchards" in shown.text(), "the sidebar")
             assert "Harbour story 0" in terminal.text()
@@ -274,7 +282,21 @@ def test_the_reader_in_a_browser_filters_by_topic_with_the_number_key(server: in
             shown = " ".join(rows)
             assert "Pear growers count the frost" in shown and "Apple blossom came early" in shown
             assert "Harbour story" not in shown and "A mild week ahead" not in shown
+            # `y` copies through the terminal (OSC 52): it lands in the browser's clipboard.
+            page.keyboard.press("y")
+            page.wait_for_function(
+                # A predicate cannot wait on a promise: each poll reads, the next one compares.
+                "(url) => { navigator.clipboard.readText().then((text) => { window.copied = text; });"
+                " return window.copied === url; }",
+                arg="https://news.example/orchards-1",
+                timeout=WAIT_MS,
+            )
             page.screenshot(path=str(tmp_path / "filtered.png"))
+
+            # ctrl+c stops the server with the page open: its app is asked to quit, the page is told.
+            process.send_signal(signal.SIGINT)
+            assert process.wait(timeout=QUIT_SECONDS + 5) == 0
+            page.wait_for_selector("body.-closed", timeout=WAIT_MS)
         finally:
             browser.close()
 

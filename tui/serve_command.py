@@ -10,18 +10,25 @@ the visitor's browser.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import ipaddress
 import shlex
 import socket
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from tui.data.loader import LoadError
 from tui.data.sanitize import visible
 
+if TYPE_CHECKING:
+    from aiohttp import web
+
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
+QUIT_SECONDS = 3.0
+"""How long the apps of open pages get to save their marks and quit when the server stops."""
 
 
 def _serve_parser() -> argparse.ArgumentParser:
@@ -114,15 +121,14 @@ def run_serve(arguments: Sequence[str]) -> int:
     if warning is not None:
         print(warning, file=sys.stderr, flush=True)
 
-    from textual_serve.server import Server
-
-    server = Server(
+    server = _server_class()(
         app_command(directory, watch=not options.no_watch, cache=not options.no_cache),
         host=options.host,
         port=options.port,
         title="newsdeck",
         public_url=options.public_url or page_url(options.host, options.port),
     )
+    server.shown_directory = visible(str(directory)) if directory is not None else "the demo"
     try:
         server.serve()
     except OSError as error:
@@ -130,6 +136,48 @@ def run_serve(arguments: Sequence[str]) -> int:
         reason = visible(error.strerror or str(error))
         return _error(f"cannot listen on {visible(options.host)}:{options.port}: {reason}")
     return 0
+
+
+def _server_class() -> type:
+    # textual-serve (and aiohttp) are imported only by this command.
+    from textual_serve.server import Server
+
+    class NewsdeckServer(Server):
+        """textual-serve's server, stopping at once with pages open, and saying where it is."""
+
+        shown_directory = ""
+
+        def __init__(self, *arguments: Any, **options: Any) -> None:
+            super().__init__(*arguments, **options)
+            self.pages: set[asyncio.Task[object]] = set()
+
+        async def handle_websocket(self, request: web.Request) -> web.WebSocketResponse:
+            page = asyncio.current_task()
+            if page is not None:
+                self.pages.add(page)
+            try:
+                response: web.WebSocketResponse = await super().handle_websocket(request)
+                return response
+            finally:
+                if page is not None:
+                    self.pages.discard(page)
+
+        async def on_startup(self, app: web.Application) -> None:
+            print(
+                f"newsdeck serve: {self.shown_directory} at {self.public_url} (ctrl+c stops)",
+                flush=True,
+            )
+
+        async def on_shutdown(self, app: web.Application) -> None:
+            # aiohttp would wait a minute for open pages: each page's app is asked to quit now (it
+            # is gone within a moment; closing the page's websocket takes the rest).
+            pages = list(self.pages)
+            for page in pages:
+                page.cancel()
+            if pages:
+                await asyncio.wait(pages, timeout=QUIT_SECONDS)
+
+    return NewsdeckServer
 
 
 def _error(message: str) -> int:
