@@ -12,6 +12,7 @@ from tui.app import NewsDeckApp
 from tui.cli import build_reader
 from tui.widgets.article_list import ArticleList
 from tui.widgets.lead_picture import LeadPicture
+from tui.widgets.related_list import RelatedList
 
 SETTINGS = """
 theme = "nord"
@@ -34,7 +35,13 @@ async def test_the_settings_file_is_applied_and_its_mistakes_said(
     notices: list[str],
 ) -> None:
     write_article("a.md", title="Older", url="https://n.example/a", published="2024-03-01T10:00:00Z")
-    write_article("b.md", title="Newer", url="https://n.example/b", published="2024-03-02T10:00:00Z")
+    related = (
+        "related:\n  - title: Somewhere else\n    originalUrl: https://elsewhere.example/x\n"
+        "    publishedDateTime: 2024-02-20T10:00:00Z"
+    )
+    write_article(
+        "b.md", title="Newer", url="https://n.example/b", published="2024-03-02T10:00:00Z", extra=related
+    )
     settings = tmp_path / "config.toml"
     settings.write_text(f'directory = "{seed}"\n' + SETTINGS, encoding="utf-8")
     monkeypatch.setenv("NEWSDECK_CONFIG", str(settings))
@@ -47,6 +54,11 @@ async def test_the_settings_file_is_applied_and_its_mistakes_said(
         assert [article.title for article in screen.articles.articles] == ["Older", "Newer"]
         assert not screen.query_one(LeadPicture).enabled
         assert "2024-03-01" in screen.query_one(ArticleList).render_line(0).text
+        await pilot.press("j")  # Newer, with its related item: dated the same way
+        await app.workers.wait_for_complete()  # the related items are read from the file in a worker
+        await pilot.pause()
+        related = screen.query_one(RelatedList)
+        assert "2024-02-20" in related.render_line(0).text
         assert any("sidebar_width" in notice and "config.toml:7" in notice for notice in notices)
         await pilot.press("slash")
         assert not screen.query_one("#search", Input).has_focus  # / is no longer search

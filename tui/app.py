@@ -22,6 +22,7 @@ from tui.data.state import StateStore
 from tui.screens.main import MainScreen
 from tui.screens.reader import ReaderScreen
 from tui.widgets.article_list import ArticleList
+from tui.widgets.related_list import RelatedList
 
 
 def stylesheet() -> Path:
@@ -134,9 +135,9 @@ class NewsDeckApp(App[None]):
 
     def _lay_out_as_set(self, screen: MainScreen, settings: Config) -> None:
         """The list's dates and the sidebar's width, once the screen's widgets exist."""
-        articles = screen.query_one(ArticleList)
-        articles.iso_dates = settings.date_style == "iso"
-        articles.refresh()
+        for dated in (screen.query_one(ArticleList), screen.query_one(RelatedList)):
+            dated.iso_dates = settings.date_style == "iso"
+            dated.refresh()
         # A width from the user's settings, over the stylesheet's (which has the default).
         screen.query_one("#topics").styles.width = settings.sidebar_width
 

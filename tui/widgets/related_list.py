@@ -19,6 +19,8 @@ class RelatedList(VirtualList):
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(empty_message="No related items", id=id, classes=classes)
         self.items: tuple[RelatedItem, ...] = ()
+        self.iso_dates = False
+        """Dates as `2024-03-24`, as in the article list (the settings file's `date_style`)."""
 
     def show(self, items: tuple[RelatedItem, ...]) -> None:
         self.items = items
@@ -36,6 +38,7 @@ class RelatedList(VirtualList):
             item.provider.label,
             item.published,
             width,
+            iso_dates=self.iso_dates,
             provider_style=self.part_style("related-list--provider"),
             date_style=self.part_style("related-list--date"),
         )
