@@ -445,7 +445,7 @@ def gated_parsing(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[threading.E
         return real(found)
 
     monkeypatch.setattr(parallel, "parse_file", gated)
-    monkeypatch.setattr("tui.data.loader._Schedule.FIRST_AFTER_SECONDS", 0.0)
+    monkeypatch.setattr("tui.data.load_result.PartialSchedule.FIRST_AFTER_SECONDS", 0.0)
     try:
         yield gate, 40
     finally:

@@ -210,8 +210,8 @@ def test_partial_results_arrive_while_loading(
 ) -> None:
     for number in range(120):
         write_article(f"n{number:03d}.md", title=f"Story {number}", url=f"https://n.example/{number}")
-    monkeypatch.setattr("tui.data.loader._Schedule.FIRST_AFTER_SECONDS", 0.0)
-    monkeypatch.setattr("tui.data.loader._Schedule.MIN_GAP_SECONDS", 0.0)
+    monkeypatch.setattr("tui.data.load_result.PartialSchedule.FIRST_AFTER_SECONDS", 0.0)
+    monkeypatch.setattr("tui.data.load_result.PartialSchedule.MIN_GAP_SECONDS", 0.0)
     snapshots: list[LoadResult] = []
     final = load_directory(seed, on_partial=snapshots.append)
     assert snapshots, "no partial result before the end"

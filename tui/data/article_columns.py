@@ -232,6 +232,16 @@ class _ImageGroups(LazySequence[tuple[ImageLink, ...]]):
     def _at(self, position: int) -> tuple[ImageLink, ...]:
         return tuple(map(self._image, range(self._starts[position], self._starts[position + 1])))
 
+    def __iter__(self) -> Iterator[tuple[ImageLink, ...]]:
+        # All of them (a reload after a warm start): a pass over each column, not a lookup per image.
+        none = _NONE_INT
+        images = [
+            ImageLink(url, None if width == none else width, None if height == none else height)
+            for url, width, height in zip(self._urls, self._widths, self._heights, strict=True)
+        ]
+        starts = self._starts
+        return (tuple(images[starts[at] : starts[at + 1]]) for at in range(len(starts) - 1))
+
 
 def _looked_up(table: Sequence[T], data: Buffer, count: int) -> list[T]:
     return list(map(table.__getitem__, _table_index(data, count, len(table))))

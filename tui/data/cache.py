@@ -225,6 +225,20 @@ class ArticleCache:
                 raise CacheDamaged(f"the cache {visible(self.path)} is damaged") from None
             raise CacheUnavailable(f"cannot read the cache ({describe(error)})") from None
 
+    def row(self, path: str) -> CachedFile | None:
+        """The row of `path` if it passes its checks: a reload asks for the few files that changed."""
+        try:
+            found = self._connection.execute(
+                f"SELECT {', '.join(_COLUMNS)} FROM files WHERE path = ?", (_key(path),)
+            ).fetchone()
+        except sqlite3.Error as error:
+            if is_damaged(error):
+                raise CacheDamaged(f"the cache {visible(self.path)} is damaged") from None
+            raise CacheUnavailable(f"cannot read the cache ({describe(error)})") from None
+        checked = _checked(found) if found is not None else None
+        # The key read back must be the one asked for (a row of another writer's making is a miss).
+        return checked[1] if checked is not None and checked[0] == path else None
+
     def update(self, results: Iterable[FileResult], deleted: Iterable[str]) -> None:
         """Store new results and forget deleted files, in one transaction."""
         try:
@@ -265,6 +279,11 @@ def open_for_loading(root: Path, notices: list[str]) -> tuple[ArticleCache | Non
     """The cache of `root` and its rows; None when it cannot be used, with a notice saying why."""
     cache = _open_cache(root, notices)
     return _entries(cache, notices) if cache is not None else (None, {})
+
+
+def open_for_lookups(root: Path, notices: list[str]) -> ArticleCache | None:
+    """The cache of `root`, its rows left unread: a reload asks `row` for the few files it needs."""
+    return _open_cache(root, notices)
 
 
 def _open_cache(root: Path, notices: list[str]) -> ArticleCache | None:

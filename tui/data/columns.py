@@ -33,6 +33,10 @@ class LazySequence(Sequence[T]):
     def _at(self, position: int) -> T:
         raise NotImplementedError
 
+    def __iter__(self) -> Iterator[T]:
+        # Sequence's own goes through __getitem__ and its checks for each item: several times slower.
+        return map(self._at, range(len(self)))
+
     @overload
     def __getitem__(self, item: int) -> T: ...
     @overload
@@ -110,11 +114,12 @@ class TextColumn(LazySequence[str]):
     of their text; here the column costs its bytes and an offset per text.
     """
 
-    __slots__ = ("_data", "_ends")
+    __slots__ = ("_data", "_ends", "_separator")
 
     def __init__(self, data: bytes, separator: bytes, count: int) -> None:
         """`data` holds `count` texts joined by `separator` (one byte no text holds)."""
         self._data = data
+        self._separator = separator
         ends: array[int] = array("Q")
         if count:
             # Where each text ends: its length plus those before it and their separators.
@@ -126,6 +131,12 @@ class TextColumn(LazySequence[str]):
 
     def __len__(self) -> int:
         return len(self._ends)
+
+    def __iter__(self) -> Iterator[str]:
+        if not self._ends:
+            return iter(())
+        # One split of the buffer rather than a slice per text.
+        return (text.decode("utf-8", "surrogateescape") for text in self._data.split(self._separator))
 
     def lengths_in_bytes(self) -> Iterator[int]:
         start = 0

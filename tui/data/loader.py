@@ -19,16 +19,40 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tui.data.cache import CacheUnavailable, FileResult, cache_path_for, open_for_loading
+from tui.data.cache import (
+    CachedFile,
+    CacheUnavailable,
+    FileResult,
+    cache_path_for,
+    open_for_loading,
+    open_for_lookups,
+)
 from tui.data.index import ArticleIndex
-from tui.data.load_result import LoadError, LoadResult, Partial, Progress, SkippedFile
+from tui.data.load_result import (
+    FileOutcomes,
+    LoadError,
+    LoadResult,
+    Partial,
+    PartialSchedule,
+    Progress,
+    SkippedFile,
+)
 from tui.data.metadata import load_metadata, metadata_stamp
 from tui.data.model import Article
 from tui.data.records import BadRecord, Decoder
 from tui.data.sanitize import visible
 from tui.data.scan import FoundFile, iter_article_files
-from tui.data.snapshot import FIRST_PAGE, BadSnapshot, Snapshot, snapshot_path
-from tui.data.warm import FileTally, SavedLoad, index_of, keep_words, open_saved, save_snapshot
+from tui.data.snapshot import BadSnapshot, snapshot_path
+from tui.data.warm import (
+    FileTally,
+    file_outcomes,
+    index_of,
+    keep_words,
+    newest_first,
+    open_saved,
+    save_snapshot,
+    saved_index,
+)
 
 if TYPE_CHECKING:
     from tui.data.extras import ArticleExtras
@@ -72,42 +96,6 @@ def merge_duplicates(articles: list[Article]) -> tuple[list[Article], int]:
     return merged, len(articles) - len(merged)
 
 
-class _Schedule:
-    """When to hand out a partial result: soon at first, then as the count grows.
-
-    Each partial result re-indexes everything read so far, so after the first (which
-    is what makes the window useful within a second) they come at most every
-    MIN_GAP seconds and then only once the count grew by GROWTH, or after
-    MAX_GAP seconds of loading whatever the growth.
-    """
-
-    FIRST_AFTER_SECONDS = 0.2
-    FIRST_AFTER_ARTICLES = 2000
-    GROWTH = 1.6
-    MIN_GAP_SECONDS = 2.0
-    MAX_GAP_SECONDS = 5.0
-
-    def __init__(self) -> None:
-        self.started = time.perf_counter()
-        self.last_time = 0.0
-        self.last_count = 0
-
-    def due(self, count: int) -> bool:
-        now = time.perf_counter()
-        if count <= self.last_count:
-            return False
-        if self.last_count == 0:
-            due = now - self.started >= self.FIRST_AFTER_SECONDS or count >= self.FIRST_AFTER_ARTICLES
-        else:
-            gap = now - self.last_time
-            due = gap >= self.MAX_GAP_SECONDS or (
-                gap >= self.MIN_GAP_SECONDS and count >= self.last_count * self.GROWTH
-            )
-        if due:
-            self.last_time, self.last_count = now, count
-        return due
-
-
 def load_directory(
     root: str | os.PathLike[str],
     *,
@@ -118,6 +106,8 @@ def load_directory(
     on_partial: Partial | None = None,
     on_saved: Partial | None = None,
     summary_only: bool = False,
+    previous: FileOutcomes | None = None,
+    defer_save: bool = False,
 ) -> LoadResult:
     """Read every article below `root`; files that are not articles are reported.
 
@@ -126,18 +116,27 @@ def load_directory(
     files are read, unchanged ones from the cache, and a new index is saved.
     With `summary_only` (`check` without a search), articles in a saved index
     that still holds are not even decoded unless the index is asked for.
+
+    `previous` (a complete result's `reuse`) is for reading the directory again:
+    files unchanged since give the articles they gave then, and only the others
+    are looked up in the cache or parsed; the saved index is not read, and no
+    partial results are handed out. With `defer_save` the new saved index is
+    not written here: the result's `pending_save` writes it, once it is shown.
     """
     started = time.perf_counter()
     root_path = Path(root).expanduser()
     check_directory(root_path)
     notices: list[str] = []
     saved_at = snapshot_path(cache_path_for(root_path)) if use_cache else None
-    saved = open_saved(saved_at, notices) if saved_at is not None else None
+    saved = open_saved(saved_at, notices) if saved_at is not None and previous is None else None
+    if previous is not None:
+        # What was read before stays on screen until the new result is whole.
+        on_partial = None
     if saved is not None:
         snapshot = saved.snapshot
-        index: ArticleIndex | Callable[[], ArticleIndex] = partial(_saved_index, saved)
+        index: ArticleIndex | Callable[[], ArticleIndex] = partial(saved_index, saved)
         if on_partial is not None:
-            _newest_first(root_path, snapshot, on_partial)
+            newest_first(root_path, snapshot, on_partial)
         if not summary_only:
             try:
                 index = index_of(snapshot)
@@ -155,6 +154,11 @@ def load_directory(
             seconds=time.perf_counter() - started,
             from_cache=len(snapshot.files.paths),
             checking=True,
+            reuse_source=(
+                partial(file_outcomes, snapshot.files, snapshot.metadata_stamp, index)
+                if isinstance(index, ArticleIndex)
+                else None
+            ),
         )
         if on_saved is not None:
             on_saved(shown)
@@ -172,6 +176,8 @@ def load_directory(
         workers=workers,
         on_partial=on_partial,
         saved_at=saved_at,
+        previous=previous,
+        defer_save=defer_save,
     )
 
 
@@ -186,6 +192,8 @@ def _load_files(
     workers: int | None,
     on_partial: Partial | None,
     saved_at: Path | None,
+    previous: FileOutcomes | None,
+    defer_save: bool,
 ) -> LoadResult:
     # Parsing brings in the YAML reader: a warm start that finds nothing changed never needs it.
     from tui.data.parallel import parse_files
@@ -200,15 +208,25 @@ def _load_files(
     metadata = load_metadata(root_path)
     for path, reason in metadata.problems:
         skip(path, reason)
-    cache, cached = open_for_loading(root_path, notices) if use_cache else (None, {})
+    # Articles are decoded against the definitions: when those changed, nothing is reused.
+    reuse = previous if previous is not None and previous.metadata_stamp == stamp else None
+    cached: dict[str, CachedFile] = {}
+    if not use_cache:
+        cache = None
+    elif reuse is None:
+        cache, cached = open_for_loading(root_path, notices)
+    else:
+        # Reading every row would cost seconds at 100,000 files when a handful changed.
+        cache = open_for_lookups(root_path, notices)
 
     decoder = Decoder(metadata)
     articles: list[Article] = []
+    outcomes: dict[str, Article | str] = {}
     seen = 0
     fresh: list[FileResult] = []
     counts = {"done": 0, "from_cache": 0}
     scanning = True
-    schedule = _Schedule()
+    schedule = PartialSchedule()
     tally = FileTally([], {}, [])
 
     def scan_skip(path: str, reason: str) -> None:
@@ -236,19 +254,44 @@ def _load_files(
         if on_partial is not None and not finishing and schedule.due(len(articles)):
             on_partial(result(complete=False))
 
-    def take_from_cache(found: FoundFile) -> bool:
-        hit = cached.pop(found.relative, None)
-        if hit is None or (hit.size, hit.mtime_ns) != (found.size, found.mtime_ns):
-            return False
-        if hit.payload is None:
-            skip(found.relative, hit.skip_reason or "skipped")
-        else:
-            try:
-                articles.append(decoder.decode(found.relative, hit.payload))
-            except BadRecord:  # a row that is not as written: parse the file instead
+    def take_known(found: FoundFile) -> bool:
+        """Take `found` as it was last read, if unchanged since: from the previous load, else the cache."""
+        relative, size, mtime_ns = found.relative, found.size, found.mtime_ns
+        outcome = reuse.unchanged(relative, size, mtime_ns) if reuse is not None else None
+        if outcome is None:
+            outcome = from_cache(relative, size, mtime_ns)
+            if outcome is None:
                 return False
-        tally.stamps[found.relative] = (hit.size, hit.mtime_ns)
+        if isinstance(outcome, str):
+            skip(relative, outcome)
+        else:
+            articles.append(outcome)
+        outcomes[relative] = outcome
+        tally.stamps[relative] = (size, mtime_ns)
         return True
+
+    def from_cache(relative: str, size: int, mtime_ns: int) -> Article | str | None:
+        hit = cached.pop(relative, None) if reuse is None else row(relative)
+        if hit is None or (hit.size, hit.mtime_ns) != (size, mtime_ns):
+            return None
+        if hit.payload is None:
+            return hit.skip_reason or "skipped"
+        try:
+            return decoder.decode(relative, hit.payload)
+        except BadRecord:  # a row that is not as written: parse the file instead
+            return None
+
+    def row(relative: str) -> CachedFile | None:
+        nonlocal cache
+        if cache is None:
+            return None
+        try:
+            return cache.row(relative)
+        except CacheUnavailable as error:
+            notices.append(f"Loading without the article cache: {error}.")
+            cache.close()
+            cache = None
+            return None
 
     def misses() -> Iterator[FoundFile]:
         """Files to parse; unchanged ones are taken from the cache on the way."""
@@ -256,7 +299,7 @@ def _load_files(
         for found in iter_article_files(root_path, scan_skip, cancelled):
             seen += 1
             tally.order.append(found.relative)
-            if not take_from_cache(found):
+            if not take_known(found):
                 yield found
                 continue
             counts["done"] += 1
@@ -274,7 +317,10 @@ def _load_files(
         try:
             cacheable = [row for row in fresh if row.size >= 0]
             # Deleted files are known only once every folder has been walked.
-            cache.update(cacheable, cached.keys() if final else ())
+            gone: list[str] = list(cached.keys()) if final else []
+            if final and reuse is not None:
+                gone += [path for path in reuse.stamps if path not in tally.stamps]
+            cache.update(cacheable, gone)
         except CacheUnavailable as error:
             notices.append(f"The article cache was not updated: {error}.")
             cache.close()
@@ -289,10 +335,13 @@ def _load_files(
                 reason = visible(parsed.skip_reason or "skipped")
                 fresh.append(FileResult(found.relative, parsed.size, parsed.mtime_ns, None, reason))
                 skip(found.relative, reason)
+                outcomes[found.relative] = reason
                 continue
             fresh.append(FileResult(found.relative, parsed.size, parsed.mtime_ns, parsed.payload, None))
             try:
-                articles.append(decoder.decode_fresh(found.relative, parsed.payload))
+                article = decoder.decode_fresh(found.relative, parsed.payload)
+                articles.append(article)
+                outcomes[found.relative] = article
             except (ValueError, TypeError) as error:  # a bug of ours, not the file's
                 skip(found.relative, f"could not be read back after parsing ({type(error).__name__})")
                 tally.stamps[found.relative] = (-1, -1)
@@ -311,11 +360,13 @@ def _load_files(
     if progress is not None:
         progress(counts["done"], seen)
     save(final=True)
-    if cache is None or saved_at is None:
-        return result(complete=True)
-    cache.close()
     final = result(complete=True)
-    problem = save_snapshot(
+    final.reuse_source = FileOutcomes(stamp, tally.stamps, outcomes)
+    if cache is None or saved_at is None:
+        return final
+    cache.close()
+    write = partial(
+        save_snapshot,
         saved_at,
         final.index,
         tally,
@@ -324,29 +375,11 @@ def _load_files(
         metadata=metadata,
         metadata_stamp=stamp,
     )
-    if problem is not None:
+    if defer_save:
+        final.pending_save = write
+    elif (problem := write()) is not None:
         final.notices.append(problem)
     return final
-
-
-def _newest_first(root: Path, snapshot: Snapshot, on_partial: Partial) -> None:
-    """The newest articles of a large saved index, listed while the rest are decoded."""
-    if snapshot.summary.size <= FIRST_PAGE:
-        return
-    try:
-        page = ArticleIndex(snapshot.first_page(), snapshot.metadata, presorted=True)
-    except BadSnapshot:
-        return  # the whole index will say so, or be refused
-    on_partial(LoadResult(root=root, index_source=page, complete=False, summary_source=snapshot.summary))
-
-
-def _saved_index(saved: SavedLoad) -> ArticleIndex:
-    try:
-        index = index_of(saved.snapshot)
-    except BadSnapshot:
-        raise LoadError("the saved index is damaged: run newsdeck again to read the articles") from None
-    keep_words(index, saved.path, saved.snapshot.identity)
-    return index
 
 
 def read_article_extras(root: Path, article: Article) -> ArticleExtras:

@@ -19,11 +19,12 @@ from functools import partial
 from pathlib import Path
 
 from tui.data.index import ArticleIndex
+from tui.data.load_result import FileOutcomes, LoadError, LoadResult, Partial
 from tui.data.metadata import Metadata, metadata_stamp
 from tui.data.model import Article
 from tui.data.sanitize import visible
 from tui.data.scan import file_stamps
-from tui.data.snapshot import BadSnapshot, FileList, Snapshot, read_snapshot, write_snapshot
+from tui.data.snapshot import FIRST_PAGE, BadSnapshot, FileList, Snapshot, read_snapshot, write_snapshot
 from tui.data.word_index import BadWords, WordIndex, words_path
 
 
@@ -73,6 +74,39 @@ def index_of(snapshot: Snapshot) -> ArticleIndex:
     finally:
         if collecting:
             gc.enable()
+
+
+def newest_first(root: Path, snapshot: Snapshot, on_partial: Partial) -> None:
+    """The newest articles of a large saved index, listed while the rest are decoded."""
+    if snapshot.summary.size <= FIRST_PAGE:
+        return
+    try:
+        page = ArticleIndex(snapshot.first_page(), snapshot.metadata, presorted=True)
+    except BadSnapshot:
+        return  # the whole index will say so, or be refused
+    on_partial(LoadResult(root=root, index_source=page, complete=False, summary_source=snapshot.summary))
+
+
+def saved_index(saved: SavedLoad) -> ArticleIndex:
+    try:
+        index = index_of(saved.snapshot)
+    except BadSnapshot:
+        raise LoadError("the saved index is damaged: run newsdeck again to read the articles") from None
+    keep_words(index, saved.path, saved.snapshot.identity)
+    return index
+
+
+def file_outcomes(files: FileList, stamp: list[list[object]], index: ArticleIndex) -> FileOutcomes:
+    """What reading the directory again may reuse after a warm start (`index` is the snapshot's).
+
+    The snapshot keeps no article for a skipped file or a duplicate merged away:
+    those have a stamp (so a deleted one leaves the cache) but no outcome, so a
+    reload takes them from the cache.
+    """
+    stamps = dict(zip(files.paths, zip(files.sizes, files.mtimes, strict=True), strict=True))
+    # Going through every article makes them all at once, far quicker than one by one.
+    outcomes: dict[str, Article | str] = dict(zip(index.values_of("path"), index.articles, strict=True))
+    return FileOutcomes(stamp, stamps, outcomes)
 
 
 @dataclass(slots=True)
