@@ -5,8 +5,10 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
 from conftest import ArticleWriter, loaded, status
 
+import tui.data.loader
 from tui.app import NewsDeckApp
 from tui.screens.main import MainScreen
 from tui.widgets.article_detail import ArticleDetail
@@ -72,3 +74,29 @@ async def test_the_demo_has_nothing_to_reload(notices: list[str]) -> None:
         await loaded(pilot)
         await pilot.press("ctrl+r")
         assert "nothing to reload" in notices[-1]
+
+
+async def test_the_saved_index_is_written_once_the_result_is_shown_and_a_failure_said_once(
+    write_article: ArticleWriter, seed: Path, notices: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_article("a.md", title="Older story", url="https://n.example/a", published="2024-03-01T10:00:00Z")
+    app = NewsDeckApp(seed, watch=False)
+    on_screen_when_saved: list[bool] = []
+
+    def failing(path: Path, index: object, *args: object, **kwargs: object) -> str:
+        on_screen_when_saved.append(app.screen.result.index is index)  # type: ignore[attr-defined]
+        return "The saved index could not be written (No space left on device)."
+
+    monkeypatch.setattr(tui.data.loader, "save_snapshot", failing)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await loaded(pilot)
+        assert on_screen_when_saved == [True]
+        assert notices.count("The saved index could not be written (No space left on device).") == 1
+        write_article(
+            "b.md", title="Newer story", url="https://n.example/b", published="2024-03-02T10:00:00Z"
+        )
+        screen = await reload(pilot)
+        assert titles(screen) == ["Newer story", "Older story"]
+        assert on_screen_when_saved == [True, True]
+        # Said once, not again at every reload while it goes on failing.
+        assert notices.count("The saved index could not be written (No space left on device).") == 1

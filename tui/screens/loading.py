@@ -45,6 +45,15 @@ class LoadPartial(Message):
         return isinstance(message, LoadPartial)
 
 
+class IndexSaved(Message):
+    """The saved index of a result was written (or could not be: `problem` says why)."""
+
+    def __init__(self, result: LoadResult, problem: str | None) -> None:
+        super().__init__()
+        self.result = result
+        self.problem = problem
+
+
 class LoadSaved(Message):
     """Every article, from the saved index, while the directory is checked for changes."""
 
@@ -56,6 +65,8 @@ class LoadSaved(Message):
 
 
 _DRAWING_SECONDS = 2.0
+_SAVING = threading.Lock()
+"""One saved index is written at a time: a newer result's waits for an older one being written."""
 
 
 class LoadingPart(ReaderScreen):
@@ -76,6 +87,8 @@ class LoadingPart(ReaderScreen):
     """Why the directory is being read again ("manual": ctrl+r, "live": the folder changed), or ""."""
     changed_meanwhile = False
     """The folder changed while it was being read: read it again once that is done."""
+    save_problem: str | None = None
+    """Why the saved index could not be written last time: said once, not at every reload."""
 
     def action_reload(self) -> None:
         if self.directory is None:
@@ -95,10 +108,11 @@ class LoadingPart(ReaderScreen):
         if why == "manual":
             self.remove_class("-loaded")  # the progress bar, for a reload asked for
         self.update_status()
-        self.load()
+        self.load(self.result)
 
     @work(thread=True, exclusive=True, group="load", exit_on_error=False, description="Loading articles")
-    def load(self) -> LoadResult | str:
+    def load(self, previous: LoadResult | None = None) -> LoadResult | str:
+        """Read the directory; with `previous` (a reload), its articles of unchanged files are reused."""
         worker = get_current_worker()
         directory = self.directory
         if directory is None:
@@ -129,6 +143,10 @@ class LoadingPart(ReaderScreen):
                 use_cache=self.use_cache and self.directory is not None,
                 on_partial=partial,
                 on_saved=saved,
+                # Made here, in the worker: after a warm start that takes a moment.
+                previous=previous.reuse if previous is not None else None,
+                # Written once the result is on screen (`after_shown`), not before.
+                defer_save=True,
             )
         except LoadError as error:
             return f"Cannot open {error}"
@@ -187,7 +205,7 @@ class LoadingPart(ReaderScreen):
         reloaded, self.reloading = self.reloading, ""
         if reloaded and previous is not None:
             self.apply(result)
-            self.call_after_refresh(self.prepare_search, result.index)
+            self.call_after_refresh(self.after_shown, result)
             self.announce_changes(previous, result, reloaded=reloaded)
             if self.changed_meanwhile:
                 self.changed_meanwhile = False
@@ -199,9 +217,7 @@ class LoadingPart(ReaderScreen):
             self.update_status()
             return
         self.apply(result)
-        # Ready before the reader presses /: up to seconds of work at 100,000 articles, begun
-        # once the list is drawn, as a thread holding the interpreter would slow the drawing.
-        self.call_after_refresh(self.prepare_search, result.index)
+        self.call_after_refresh(self.after_shown, result)
         if previous is not None and previous.complete:
             self.announce_changes(previous, result)
         elif result.skipped:
@@ -213,6 +229,33 @@ class LoadingPart(ReaderScreen):
             )
         for notice in result.notices:
             self.notify(notice, title="Article cache", severity="warning", markup=False, timeout=8)
+
+    def after_shown(self, result: LoadResult) -> None:
+        """Once `result` is drawn: write its saved index, if it has one to write, then prepare searching.
+
+        Both are up to seconds of work at 100,000 articles, begun only now, as a thread
+        holding the interpreter would slow the drawing.
+        """
+        if result.pending_save is not None:
+            self.save_index(result)
+        else:
+            self.prepare_search(result.index)
+
+    @work(thread=True, group="save-index", exit_on_error=False, description="Saving the index")
+    def save_index(self, result: LoadResult) -> None:
+        with _SAVING:
+            # A newer result is on screen: its own save follows, and this one would only undo it.
+            problem = result.write_pending() if result is self.result else None
+        # A message, not a call: the app may be closing, and this thread must not wait on it.
+        self.post_message(IndexSaved(result, problem))
+
+    def on_index_saved(self, message: IndexSaved) -> None:
+        if message.problem is not None and message.problem != self.save_problem:
+            self.notify(message.problem, title="Article cache", severity="warning", markup=False, timeout=8)
+        self.save_problem = message.problem
+        if message.result is self.result:
+            # Only now: the word index is saved beside the saved index it belongs to.
+            self.prepare_search(message.result.index)
 
     def apply(self, result: LoadResult) -> None:
         """Show `result` (partial, saved or final), keeping the reader's place."""

@@ -39,6 +39,7 @@ WORKER_PURPOSE = {
     "state": "Opening the read marks",
     "state-watch": "Reading the marks made in another window",
     "search-index": "Preparing search",
+    "save-index": "Saving the index for the next start",
     "article-extras": "Reading this article's file",
     "reader-mode": "Reading the story from its page",
     "fetched-texts": "Reading the kept stories",
