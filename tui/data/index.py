@@ -13,6 +13,7 @@ from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import Any, overload
 
 from tui.data.columns import ArticleColumns
@@ -224,7 +225,7 @@ class ArticleIndex:
         """The field `name` of every article in order; from columns, no article is made."""
         if isinstance(self.articles, ArticleColumns):
             return self.articles.column(name)
-        return [getattr(article, name) for article in self.articles]
+        return list(map(attrgetter(name), self.articles))
 
     def __len__(self) -> int:
         return len(self.articles)

@@ -42,12 +42,6 @@ class FileOutcomes:
     outcomes: Mapping[str, Article | str]
     """Each file's article, or why it was skipped (safe to show); files with neither are read again."""
 
-    def unchanged(self, path: str, size: int, mtime_ns: int) -> Article | str | None:
-        """The outcome of `path` if it still has that size and time; else None (read it again)."""
-        if self.stamps.get(path) != (size, mtime_ns):
-            return None
-        return self.outcomes.get(path)
-
 
 @dataclass(slots=True)
 class LoadResult:

@@ -6,7 +6,8 @@ files come from the cache; the rest are parsed on every core. While that
 goes on, `on_partial` receives partial results so the list can show the
 first articles long before the last file is read. A warm start reads the
 saved index instead (`warm`): `on_saved` receives it, whole, at once, and
-the directory is then checked for changes before the final result.
+the directory is then checked for changes before the final result. Reading
+it again (`previous`) takes unchanged files' articles from the last result.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from tui.data.cache import (
     open_for_loading,
     open_for_lookups,
 )
+from tui.data.duplicates import merge_duplicates
 from tui.data.index import ArticleIndex
 from tui.data.load_result import (
     FileOutcomes,
@@ -41,7 +43,7 @@ from tui.data.metadata import load_metadata, metadata_stamp
 from tui.data.model import Article
 from tui.data.records import BadRecord, Decoder
 from tui.data.sanitize import visible
-from tui.data.scan import FoundFile, iter_article_files
+from tui.data.scan import FoundFile, article_entries
 from tui.data.snapshot import BadSnapshot, snapshot_path
 from tui.data.warm import (
     FileTally,
@@ -74,26 +76,6 @@ def check_directory(root: Path) -> None:
         raise LoadError(f"cannot read directory {shown}: permission denied") from None
     except OSError as error:
         raise LoadError(f"cannot read directory {shown}: {visible(error.strerror or error)}") from None
-
-
-def merge_duplicates(articles: list[Article]) -> tuple[list[Article], int]:
-    """One article per URL: the most complete copy, then the first path.
-
-    Decided by content and path alone, never by arrival order, so parallel
-    and serial loading keep the same copy.
-    """
-    kept: dict[str, Article] = {}
-    unique: list[Article] = []
-    for article in articles:
-        url = article.url
-        if not url:
-            unique.append(article)
-            continue
-        best = kept.get(url)
-        if best is None or (article.completeness, best.path) > (best.completeness, article.path):
-            kept[url] = article
-    merged = unique + list(kept.values())
-    return merged, len(articles) - len(merged)
 
 
 def load_directory(
@@ -254,22 +236,6 @@ def _load_files(
         if on_partial is not None and not finishing and schedule.due(len(articles)):
             on_partial(result(complete=False))
 
-    def take_known(found: FoundFile) -> bool:
-        """Take `found` as it was last read, if unchanged since: from the previous load, else the cache."""
-        relative, size, mtime_ns = found.relative, found.size, found.mtime_ns
-        outcome = reuse.unchanged(relative, size, mtime_ns) if reuse is not None else None
-        if outcome is None:
-            outcome = from_cache(relative, size, mtime_ns)
-            if outcome is None:
-                return False
-        if isinstance(outcome, str):
-            skip(relative, outcome)
-        else:
-            articles.append(outcome)
-        outcomes[relative] = outcome
-        tally.stamps[relative] = (size, mtime_ns)
-        return True
-
     def from_cache(relative: str, size: int, mtime_ns: int) -> Article | str | None:
         hit = cached.pop(relative, None) if reuse is None else row(relative)
         if hit is None or (hit.size, hit.mtime_ns) != (size, mtime_ns):
@@ -294,14 +260,30 @@ def _load_files(
             return None
 
     def misses() -> Iterator[FoundFile]:
-        """Files to parse; unchanged ones are taken from the cache on the way."""
+        """Files to parse; unchanged ones are taken from the previous load or the cache on the way."""
         nonlocal scanning, seen
-        for found in iter_article_files(root_path, scan_skip, cancelled):
+        # Every file of a reload goes through this loop: what it needs is bound here.
+        stamps_before = reuse.stamps if reuse is not None else {}
+        before = reuse.outcomes if reuse is not None else {}
+        order, stamps = tally.order, tally.stamps
+        for path, relative, size, mtime_ns in article_entries(root_path, scan_skip, cancelled):
             seen += 1
-            tally.order.append(found.relative)
-            if not take_known(found):
-                yield found
-                continue
+            order.append(relative)
+            stamp = stamps_before.get(relative)
+            unchanged = stamp is not None and stamp[0] == size and stamp[1] == mtime_ns
+            outcome = before.get(relative) if unchanged else None
+            if outcome is None:
+                outcome = from_cache(relative, size, mtime_ns)
+                if outcome is None:
+                    yield FoundFile(path, relative, size, mtime_ns)
+                    continue
+            if isinstance(outcome, str):
+                skip(relative, outcome)
+            else:
+                articles.append(outcome)
+            outcomes[relative] = outcome
+            # Unchanged, the previous load's tuple serves: no new object per file.
+            stamps[relative] = stamp if unchanged and stamp is not None else (size, mtime_ns)
             counts["done"] += 1
             counts["from_cache"] += 1
             if counts["done"] % 1024 == 0:

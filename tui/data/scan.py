@@ -35,6 +35,16 @@ def iter_article_files(
         yield FoundFile(path, relative, size, mtime_ns)
 
 
+def article_entries(
+    root: str | os.PathLike[str],
+    on_skip: Callable[[str, str], None],
+    cancelled: Callable[[], bool] = lambda: False,
+) -> Iterator[tuple[str, str, int, int]]:
+    """`iter_article_files` as plain (path, relative, size, mtime_ns) tuples: a reload that
+    knows most files makes a `FoundFile` only for the few it reads."""
+    return _walk(root, on_skip, cancelled)
+
+
 def file_stamps(
     root: str | os.PathLike[str],
     on_skip: Callable[[str, str], None],
