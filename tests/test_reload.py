@@ -100,3 +100,27 @@ async def test_the_saved_index_is_written_once_the_result_is_shown_and_a_failure
         assert on_screen_when_saved == [True, True]
         # Said once, not again at every reload while it goes on failing.
         assert notices.count("The saved index could not be written (No space left on device).") == 1
+
+
+async def test_after_a_reload_search_is_prepared_once_the_folder_is_quiet_or_at_once_to_search(
+    write_article: ArticleWriter, seed: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("tui.screens.loading.SEARCH_AFTER_QUIET_SECONDS", 1.0)
+    write_article("a.md", title="Older story", url="https://n.example/a", published="2024-03-01T10:00:00Z")
+    app = NewsDeckApp(seed, watch=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await loaded(pilot)
+        assert screen.index is not None and screen.index.search_ready  # a first load: at once
+        write_article("b.md", title="Newer story", url="https://n.example/b")
+        screen = await reload(pilot)
+        assert screen.index is not None and not screen.index.search_ready
+        await pilot.pause(1.5)
+        await loaded(pilot)
+        assert screen.index.search_ready
+        monkeypatch.setattr("tui.screens.loading.SEARCH_AFTER_QUIET_SECONDS", 60.0)
+        write_article("c.md", title="Newest story", url="https://n.example/c")
+        screen = await reload(pilot)
+        assert screen.index is not None and not screen.index.search_ready
+        await pilot.press("slash")
+        await loaded(pilot)
+        assert screen.index.search_ready

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import tempfile
 import threading
+import time
 from collections import Counter
 from pathlib import Path
 from typing import ClassVar
@@ -11,6 +12,7 @@ from typing import ClassVar
 from textual import work
 from textual.binding import Binding, BindingType
 from textual.message import Message
+from textual.timer import Timer
 from textual.widgets import ProgressBar
 from textual.worker import get_current_worker
 
@@ -48,10 +50,11 @@ class LoadPartial(Message):
 class IndexSaved(Message):
     """The saved index of a result was written (or could not be: `problem` says why)."""
 
-    def __init__(self, result: LoadResult, problem: str | None) -> None:
+    def __init__(self, result: LoadResult, problem: str | None, *, reloaded: bool) -> None:
         super().__init__()
         self.result = result
         self.problem = problem
+        self.reloaded = reloaded
 
 
 class LoadSaved(Message):
@@ -65,8 +68,12 @@ class LoadSaved(Message):
 
 
 _DRAWING_SECONDS = 2.0
+_PROGRESS_EVERY_SECONDS = 0.1
 _SAVING = threading.Lock()
 """One saved index is written at a time: a newer result's waits for an older one being written."""
+SEARCH_AFTER_QUIET_SECONDS = 3.0
+"""After a reload, searching is prepared once the folder has been quiet this long (at once for
+a search under way): seconds of work at 100,000 articles, which the next change would waste."""
 
 
 class LoadingPart(ReaderScreen):
@@ -89,6 +96,7 @@ class LoadingPart(ReaderScreen):
     """The folder changed while it was being read: read it again once that is done."""
     save_problem: str | None = None
     """Why the saved index could not be written last time: said once, not at every reload."""
+    _search_timer: Timer | None = None
 
     def action_reload(self) -> None:
         if self.directory is None:
@@ -105,6 +113,8 @@ class LoadingPart(ReaderScreen):
             self.changed_meanwhile = True
             return
         self.reloading = why
+        if self._search_timer is not None:
+            self._search_timer.stop()  # the index it would prepare is about to be replaced
         if why == "manual":
             self.remove_class("-loaded")  # the progress bar, for a reload asked for
         self.update_status()
@@ -120,8 +130,16 @@ class LoadingPart(ReaderScreen):
             directory = write_demo_corpus(Path(tempfile.mkdtemp(prefix="newsdeck-demo-")))
             self.app.call_from_thread(self.app.set_demo_directory, directory)  # type: ignore[attr-defined]
 
+        last_progress = 0.0
+
         def progress(done: int, total: int) -> None:
-            self.post_message(LoadProgress(done, total))
+            nonlocal last_progress
+            # Each count redraws the status line on the UI thread, and while it holds the
+            # interpreter the walk's stat calls wait: a few counts a second say as much.
+            now = time.monotonic()
+            if now - last_progress >= _PROGRESS_EVERY_SECONDS or (total and done >= total):
+                last_progress = now
+                self.post_message(LoadProgress(done, total))
 
         def partial(result: LoadResult) -> None:
             self.post_message(LoadPartial(result))
@@ -205,7 +223,7 @@ class LoadingPart(ReaderScreen):
         reloaded, self.reloading = self.reloading, ""
         if reloaded and previous is not None:
             self.apply(result)
-            self.call_after_refresh(self.after_shown, result)
+            self.call_after_refresh(self.after_shown, result, reloaded=True)
             self.announce_changes(previous, result, reloaded=reloaded)
             if self.changed_meanwhile:
                 self.changed_meanwhile = False
@@ -230,32 +248,44 @@ class LoadingPart(ReaderScreen):
         for notice in result.notices:
             self.notify(notice, title="Article cache", severity="warning", markup=False, timeout=8)
 
-    def after_shown(self, result: LoadResult) -> None:
+    def after_shown(self, result: LoadResult, *, reloaded: bool = False) -> None:
         """Once `result` is drawn: write its saved index, if it has one to write, then prepare searching.
 
         Both are up to seconds of work at 100,000 articles, begun only now, as a thread
         holding the interpreter would slow the drawing.
         """
         if result.pending_save is not None:
-            self.save_index(result)
+            self.save_index(result, reloaded=reloaded)
         else:
-            self.prepare_search(result.index)
+            self.search_ready_for(result, reloaded=reloaded)
 
     @work(thread=True, group="save-index", exit_on_error=False, description="Saving the index")
-    def save_index(self, result: LoadResult) -> None:
+    def save_index(self, result: LoadResult, *, reloaded: bool) -> None:
         with _SAVING:
             # A newer result is on screen: its own save follows, and this one would only undo it.
             problem = result.write_pending() if result is self.result else None
         # A message, not a call: the app may be closing, and this thread must not wait on it.
-        self.post_message(IndexSaved(result, problem))
+        self.post_message(IndexSaved(result, problem, reloaded=reloaded))
 
     def on_index_saved(self, message: IndexSaved) -> None:
         if message.problem is not None and message.problem != self.save_problem:
             self.notify(message.problem, title="Article cache", severity="warning", markup=False, timeout=8)
         self.save_problem = message.problem
-        if message.result is self.result:
-            # Only now: the word index is saved beside the saved index it belongs to.
-            self.prepare_search(message.result.index)
+        # Only now: the word index is saved beside the saved index it belongs to.
+        self.search_ready_for(message.result, reloaded=message.reloaded)
+
+    def search_ready_for(self, result: LoadResult, *, reloaded: bool) -> None:
+        """Prepare searching `result` now, or after a reload once the folder is quiet."""
+        if result is not self.result:
+            return
+        if not reloaded:
+            self.prepare_search(result.index)
+            return
+        if self._search_timer is not None:
+            self._search_timer.stop()
+        self._search_timer = self.set_timer(
+            SEARCH_AFTER_QUIET_SECONDS, lambda: self.search_ready_for(result, reloaded=False)
+        )
 
     def apply(self, result: LoadResult) -> None:
         """Show `result` (partial, saved or final), keeping the reader's place."""
