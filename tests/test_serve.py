@@ -23,8 +23,8 @@ from urllib.parse import parse_qs, urlparse
 
 import pyte
 import pytest
+from conftest import ArticleWriter
 
-from tests.conftest import ArticleWriter
 from tui.serve_command import QUIT_SECONDS, app_command, exposure_warning, is_loopback, page_url
 
 CHROMIUM = Path("/usr/bin/chromium")

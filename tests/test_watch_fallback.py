@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 import watchfiles
+from conftest import ArticleWriter, article_text
 
-from tests.conftest import ArticleWriter, article_text
 from tui.data.watch import watch_directory
 
 
