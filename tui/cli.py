@@ -88,6 +88,9 @@ def _check_parser() -> argparse.ArgumentParser:
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument("--search", metavar="QUERY", help="also report the articles this search finds")
     parser.add_argument(
+        "--stories", action="store_true", help="also report the stories: articles that report one event"
+    )
+    parser.add_argument(
         "--no-cache", action="store_true", help="read every file again; neither use nor update the cache"
     )
     return parser
@@ -125,13 +128,15 @@ def run_check(arguments: Sequence[str]) -> int:
     options = _check_parser().parse_args(_search_value_attached(arguments))
     try:
         result = load_directory(
-            options.directory, use_cache=not options.no_cache, summary_only=options.search is None
+            options.directory,
+            use_cache=not options.no_cache,
+            summary_only=options.search is None and not options.stories,
         )
     except LoadError as error:
         return _error(str(error))
     for notice in result.notices:
         _say(notice)
-    report = build_report(result, search=options.search)
+    report = build_report(result, search=options.search, stories=options.stories)
     text = json.dumps(report, ensure_ascii=False, indent=2) if options.json else format_report(report)
     try:
         print(text, flush=True)
