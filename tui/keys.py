@@ -44,13 +44,16 @@ def _bindings() -> list[Binding]:
     from tui.screens.main import MainScreen
     from tui.screens.pictures import PicturesPart
     from tui.screens.reader_mode import ReaderModePart
+    from tui.screens.stories import StoriesPart
     from tui.widgets.article_detail import ArticleDetail
+    from tui.widgets.article_list import ArticleList
     from tui.widgets.topic_sidebar import TopicSidebar
     from tui.widgets.virtual_list import VirtualList
 
     found: list[Binding] = []
     owners = (
         VirtualList,
+        ArticleList,
         TopicSidebar,
         ArticleDetail,
         MainScreen,
@@ -59,6 +62,7 @@ def _bindings() -> list[Binding]:
         HistoryPart,
         ReaderModePart,
         PicturesPart,
+        StoriesPart,
         NewsDeckApp,
     )
     for owner in owners:

@@ -65,6 +65,10 @@ class FetchedTexts:
     def has_text(self, position: int) -> bool:
         return 0 <= position < len(self._kept) and bool(self._kept[position])
 
+    def words_at(self, position: int) -> str:
+        """The kept story's words at `position` (folded, as searched), or ""."""
+        return self._words.get(position, "")
+
     def add(self, position: int, words: str) -> bool:
         """Mark `position` as read here, searchable by `words` (from `story_words`); False if known."""
         if not 0 <= position < len(self._kept):

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field, replace
 from tui.data.index import SORTS, ArticleIndex, ArticleView, Selection
 from tui.data.reading import ReadingMarks
 from tui.data.search import Prefix, find, parse_query
+from tui.data.stories import Stories
+from tui.data.story_view import StoryRows, group_view
 
 PREPARING_SEARCH = "preparing search…"
 
@@ -27,6 +29,10 @@ class ViewSpec:
     query: str = ""
     """The search as typed ("" for none)."""
     sort: str = SORTS[0]
+    grouped: bool = False
+    """One row per story (`c`)."""
+    unfolded: frozenset[int] = frozenset()
+    """Stories (by id) whose articles are shown under their first row."""
 
     @property
     def searching(self) -> bool:
@@ -55,10 +61,17 @@ class VisibleView:
     """The query waits for the word index: build it, then build the view again."""
     marks_applied: bool = False
     """Read and starred marks were known (unread only and starred could apply)."""
+    stories: StoryRows | None = None
+    """How rows stand to stories, when the list is grouped and the stories are known."""
 
 
-def build_view(spec: ViewSpec, index: ArticleIndex, marks: ReadingMarks | None = None) -> VisibleView:
-    """The articles of `spec` in `index`, in the spec's order; `marks` when known."""
+def build_view(
+    spec: ViewSpec,
+    index: ArticleIndex,
+    marks: ReadingMarks | None = None,
+    stories: Stories | None = None,
+) -> VisibleView:
+    """The articles of `spec` in `index`, in the spec's order; `marks` and `stories` when known."""
     selection = spec.selection
     problems: tuple[str, ...] = ()
     highlight: Sequence[str | Prefix] = ()
@@ -79,12 +92,17 @@ def build_view(spec: ViewSpec, index: ArticleIndex, marks: ReadingMarks | None =
         view = marks.narrow(view, unread_only=spec.unread_only, starred_only=selection.starred)
     elif selection.starred:
         view = ArticleView(index.articles, array("I"))  # no marks read yet: nothing is starred
+    ordered = index.ordered(view, spec.sort)
+    rows: StoryRows | None = None
+    if spec.grouped and stories is not None and len(stories.story_of) == len(index):
+        ordered, rows = group_view(ordered, index, stories, spec.unfolded)
     return VisibleView(
         spec,
         index,
-        index.ordered(view, spec.sort),
+        ordered,
         problems,
         highlight,
         needs_search_index=waiting,
         marks_applied=applied,
+        stories=rows,
     )

@@ -80,7 +80,12 @@ def status_line(shown: VisibleView | None, facts: StatusFacts) -> str:
         return loading or "Loading…"
     spec, index = shown.spec, shown.index
     selection = spec.selection
-    parts = [f"{selection_label(index, selection)}: {plural(len(shown.articles), 'article')}"]
+    stories = shown.stories
+    if stories is not None:
+        counted = f"{plural(stories.articles, 'article')} in {plural(stories.stories, 'story', 'stories')}"
+    else:
+        counted = plural(len(shown.articles), "article")
+    parts = [f"{selection_label(index, selection)}: {counted}"]
     if facts.unread is not None:
         parts.append(f"({facts.unread:,} unread)")
     if not selection.is_everything or spec.unread_only:
@@ -97,6 +102,8 @@ def status_line(shown: VisibleView | None, facts: StatusFacts) -> str:
         # What is wrong with the query goes first: the line is cut at the window's edge.
         problems = [f"⚠ {problem}" for problem in shown.problems]
         parts[:0] = [f"Search: {visible(spec.query.strip()[:60])}", *problems]
+    if spec.grouped and stories is None:
+        parts.append("grouping stories…")
     if facts.marks_problem:
         parts.append("⚠ marks not saved")
     if loading:

@@ -32,6 +32,7 @@ from tui.screens.reader import ReaderScreen
 from tui.screens.reader_mode import ReaderModePart
 from tui.screens.searching import SearchPart
 from tui.screens.skipped import SkippedScreen
+from tui.screens.stories import StoriesPart
 from tui.screens.watching import WatchingPart
 from tui.widgets.article_detail import ArticleDetail
 from tui.widgets.article_list import ArticleList
@@ -59,6 +60,7 @@ class MainScreen(
     HistoryPart,
     ReaderModePart,
     PicturesPart,
+    StoriesPart,
 ):
     """Owns what is shown (see `ReaderScreen`); the panes only display it."""
 

@@ -176,7 +176,13 @@ class MarkingPart(ReaderScreen):
             return
         marks, position = target
         self.mark_read_later(None)  # the reader's own choice wins over the timer
-        marks.toggle_read(position)
+        story = self.folded_story()
+        if story is not None:
+            # A folded story is one row: read while any of its articles is unread, and all marked.
+            unread = any(not marks.is_read(member) for member in story)
+            marks.set_read(story, unread)
+        else:
+            marks.toggle_read(position)
         self.marks_changed()
 
     def action_toggle_star(self) -> None:

@@ -28,6 +28,7 @@ from tui.data.model import Article
 from tui.data.reading import ReadingMarks
 from tui.data.sanitize import visible
 from tui.data.state import StateStore
+from tui.data.stories import Stories
 from tui.data.view_spec import ViewSpec, VisibleView, build_view
 from tui.data.view_text import StatusFacts, empty_message, selection_label, status_line
 from tui.widgets.article_detail import ArticleDetail
@@ -75,6 +76,14 @@ class ReaderScreen(Screen[None]):
         """Why searching cannot work, if building its word index failed."""
         self._search_builder: tuple[ArticleIndex, Worker[None]] | None = None
 
+    def stories_for(self, index: ArticleIndex) -> Stories | None:
+        """The stories of `index`, once found (see `StoriesPart`)."""
+        return None
+
+    def folded_story(self) -> tuple[int, ...] | None:
+        """The articles the highlighted row stands for, when it is a folded story (see `StoriesPart`)."""
+        return None
+
     @property
     def index(self) -> ArticleIndex | None:
         return self.result.index if self.result else None
@@ -98,7 +107,7 @@ class ReaderScreen(Screen[None]):
         if index is None:
             self.spec = spec
             return
-        shown = build_view(spec, index, self.marks)
+        shown = build_view(spec, index, self.marks, self.stories_for(index))
         if shown.needs_search_index and self.search_problem is not None:
             shown = replace(shown, problems=(self.search_problem,))
         elif shown.needs_search_index:
@@ -166,7 +175,8 @@ class ReaderScreen(Screen[None]):
         shown = listing.view if listing is not None and result is not None else None
         unread = None
         if shown is not None and marks is not None and marks.index is shown.index:
-            unread = marks.unread_in(shown.articles)
+            # Grouped, a row stands for its story's articles: they are what is counted.
+            unread = marks.unread_in(shown.stories.every if shown.stories else shown.articles)
         facts = StatusFacts(
             progress=self.progress,
             unread=unread,

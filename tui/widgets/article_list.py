@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import ClassVar
 
 from rich.style import Style
 from rich.text import Text
+from textual.binding import Binding, BindingType
+from textual.message import Message
 from textual.reactive import reactive
 from textual.strip import Strip
 
@@ -42,7 +45,34 @@ class ArticleList(VirtualList):
         "article-list--match",
         "article-list--unread",
         "article-list--flag",
+        "article-list--sources",
     }
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "right",
+            "unfold(True)",
+            "Unfold",
+            show=False,
+            tooltip="On a story's row (the list grouped by story, c): show its articles under it",
+            id="newsdeck.story-unfold",
+        ),
+        Binding(
+            "left",
+            "unfold(False)",
+            "Fold",
+            show=False,
+            tooltip="On a story's articles: fold them back under the story's row",
+            id="newsdeck.story-fold",
+        ),
+    ]
+
+    class Unfold(Message):
+        """Show (or fold back) the articles of the story at `position`; the screen decides."""
+
+        def __init__(self, position: int, unfold: bool) -> None:
+            super().__init__()
+            self.position = position
+            self.unfold = unfold
 
     listing: reactive[Listing | None] = reactive(None, init=False, always_update=True)
     marks: reactive[ReadingMarks | None] = reactive(None, init=False, always_update=True)
@@ -94,6 +124,11 @@ class ArticleList(VirtualList):
             return None
         return self.listing.view.articles.position_at(self.cursor)
 
+    def action_unfold(self, unfold: bool) -> None:
+        position = self.current_position()
+        if position is not None and self.listing is not None and self.listing.view.stories is not None:
+            self.post_message(self.Unfold(position, unfold))
+
     def render_row(self, row: int, width: int, style: Style) -> Strip:
         assert self.listing is not None
         view = self.listing.view
@@ -102,10 +137,14 @@ class ArticleList(VirtualList):
         title_style: Style | str = ""
         marks = self.marks
         position = view.articles.position_at(row)
+        stories = view.stories
+        # A story's row is unread while any of its articles is; an unfolded article is indented.
+        members = stories.members_at(position) if stories is not None and stories.sources(position) else ()
+        inner = stories is not None and position in stories.inner
         # A cell each, so a starred article still shows whether it is read.
         kept = "≡" if view.index.fetched.has_text(position) else " "
         if marks is not None and marks.index is view.index:
-            unread = not marks.read[position]
+            unread = not marks.read[position] or any(not marks.read[member] for member in members)
             symbols = ("●" if unread else " ") + ("★" if marks.starred[position] else " ") + kept
             flag = Text(symbols, self.part_style("article-list--flag"))
             if unread:
@@ -114,18 +153,25 @@ class ArticleList(VirtualList):
             flag = Text("  " + kept, self.part_style("article-list--flag"))
         # The provider as the sidebar names it (spellings of one domain are one provider).
         provider = view.index.provider_name(view.index.provider_key_at(position))
+        title = f"└ {article.title}" if inner else article.title
+        sources = len(members) - 1
+        label = f" +{sources} source" if sources == 1 else f" +{sources} sources"
+        note = Text(label, self.part_style("article-list--sources")) if sources > 0 else None
         line = headline_row(
-            article.title,
+            title,
             provider,
             article.published,
             width,
             provider_style=self.part_style("article-list--provider"),
             date_style=self.part_style("article-list--date"),
-            matches=match_spans(article.title, view.highlight),
+            matches=[(start + 2, end + 2) for start, end in match_spans(article.title, view.highlight)]
+            if inner
+            else match_spans(article.title, view.highlight),
             match_style=self.part_style("article-list--match"),
             flag=flag,
             title_style=title_style,
             title_cap=self.title_cap,
             iso_dates=self.iso_dates,
+            note=note,
         )
         return self.text_strip(line, width, style)

@@ -61,6 +61,7 @@ def headline_row(
     title_style: Style | str = "",
     title_cap: int = MAX_TITLE,
     iso_dates: bool = False,
+    note: Text | None = None,
 ) -> Text:
     """Flag, title, provider and date; the row is padded to `width`.
 
@@ -71,6 +72,10 @@ def headline_row(
     title_text = Text(title, style=title_style, no_wrap=True)
     for start, end in matches:
         title_text.stylize(match_style or "", start, end)
+    if note is not None:
+        # "+5 sources" stays whole: the title gives way to it.
+        title_text.truncate(max(1, title_cells - note.cell_len), overflow="ellipsis")
+        title_text.append_text(note)
     title_text.truncate(title_cells, overflow="ellipsis", pad=True)
     # What the title does not use goes to the provider, so a long name is not cut needlessly.
     spare = width - FLAG_CELLS - title_cells - DATE_WIDTH - _GAPS

@@ -1,0 +1,138 @@
+"""The list grouped by story: `c`, unfolding with right, folding with left, marking a story whole."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import ArticleWriter, loaded, status
+from textual.pilot import Pilot
+
+from tui.app import NewsDeckApp
+from tui.screens.main import MainScreen
+from tui.widgets.article_list import ArticleList
+
+STORY = [
+    "Harbourton ferry strike ends after nine days of talks",
+    "Ferry strike in Harbourton ends after nine days",
+    "Harbourton ferry strike ends: crossings resume after nine days",
+]
+OTHERS = [
+    "Senate passes the annual farm bill after a long debate",
+    "Storm brings heavy snow to the northern mountains",
+    "City council approves a new budget for the schools",
+    "Local bakery wins a regional award for its bread",
+    "Researchers map the migration of monarch butterflies",
+    "Airport expansion plan draws objections from residents",
+]
+
+
+def write_seed(write_article: ArticleWriter) -> None:
+    for number, title in enumerate(OTHERS):
+        write_article(
+            f"o{number}.md",
+            title=title,
+            url=f"https://n.example/o{number}",
+            published=f"2024-03-0{number + 1}T08:00:00Z",
+        )
+    for number, title in enumerate(STORY):
+        write_article(
+            f"s{number}.md",
+            title=title,
+            url=f"https://n.example/s{number}",
+            published=f"2024-03-1{number}T12:00:00Z",
+            provider=f"Outlet {number}",
+        )
+
+
+async def grouped(pilot: Pilot[None]) -> tuple[MainScreen, ArticleList]:
+    screen = await loaded(pilot)
+    await pilot.app.workers.wait_for_complete()  # the stories are found in the background
+    await pilot.pause()
+    await pilot.press("c")
+    await pilot.pause()
+    return screen, screen.query_one(ArticleList)
+
+
+def rows(articles: ArticleList) -> list[str]:
+    return [articles.render_line(row).text for row in range(len(articles.articles))]
+
+
+async def test_c_groups_a_story_into_one_row_and_back(write_article: ArticleWriter, seed: Path) -> None:
+    write_seed(write_article)
+    async with NewsDeckApp(seed).run_test(size=(140, 40)) as pilot:
+        screen, articles = await grouped(pilot)
+        assert len(articles.articles) == len(OTHERS) + 1
+        assert status(screen).startswith("All articles: 9 articles in 7 stories")
+        # The newest report heads its story, with the other sources counted.
+        assert STORY[2] in rows(articles)[0] and "+2 sources" in rows(articles)[0]
+        assert sum(STORY[0] in row or STORY[1] in row for row in rows(articles)) == 0
+        await pilot.press("c")
+        await pilot.pause()
+        assert len(articles.articles) == 9
+        assert status(screen).startswith("All articles: 9 articles (")
+        assert not any("sources" in row for row in rows(articles))
+
+
+async def test_right_unfolds_a_story_and_left_folds_it(write_article: ArticleWriter, seed: Path) -> None:
+    write_seed(write_article)
+    async with NewsDeckApp(seed).run_test(size=(140, 40)) as pilot:
+        screen, articles = await grouped(pilot)
+        articles.focus()
+        await pilot.press("right")
+        await pilot.pause()
+        shown = rows(articles)
+        assert len(shown) == len(OTHERS) + 3
+        assert "└ " + STORY[1] in shown[1] and "└ " + STORY[0] in shown[2]
+        # enter still reads the highlighted article: the member's own.
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        assert screen.current is not None and screen.current.title == STORY[1]
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("left")
+        await pilot.pause()
+        assert len(rows(articles)) == len(OTHERS) + 1
+        assert articles.cursor == 0 and screen.current is not None and screen.current.title == STORY[2]
+
+
+async def test_m_on_a_folded_story_marks_every_article_of_it(
+    write_article: ArticleWriter, seed: Path
+) -> None:
+    write_seed(write_article)
+    async with NewsDeckApp(seed).run_test(size=(140, 40)) as pilot:
+        screen, articles = await grouped(pilot)
+        articles.focus()
+        assert screen.marks is not None
+        before = screen.marks.unread_total
+        assert rows(articles)[0].startswith("●")
+        await pilot.press("m")
+        await pilot.pause()
+        assert screen.marks.unread_total == before - 3
+        assert not rows(articles)[0].startswith("●")
+        assert "(6 unread)" in status(screen)
+        # One article of it unread again: the story is unread again.
+        await pilot.press("right", "down", "m")
+        await pilot.pause()
+        assert rows(articles)[0].startswith("●") and rows(articles)[1].startswith("●")
+        await pilot.press("left", "m")
+        await pilot.pause()
+        assert screen.marks.unread_total == before - 3
+
+
+async def test_stories_follow_a_live_change(write_article: ArticleWriter, seed: Path) -> None:
+    write_seed(write_article)
+    async with NewsDeckApp(seed, watch=False).run_test(size=(140, 40)) as pilot:
+        screen, articles = await grouped(pilot)
+        write_article(
+            "s9.md",
+            title="Harbourton ferry strike ends, nine days on",
+            url="https://n.example/s9",
+            published="2024-03-19T12:00:00Z",
+            provider="Outlet 9",
+        )
+        await pilot.press("ctrl+r")
+        for _ in range(3):
+            await pilot.app.workers.wait_for_complete()
+            await pilot.pause()
+        assert "+3 sources" in rows(articles)[0]
+        assert status(screen).startswith("All articles: 10 articles in 7 stories")
