@@ -89,6 +89,15 @@ class FetchedTexts:
         for position, words in found:
             self.add(position, words)
 
+    def holding(self, word: str) -> int:
+        with self._lock:
+            return len(self._postings.get(word, ()))
+
+    def words_of(self, position: int) -> str:
+        """The words kept for `position`'s fetched story ("" if none)."""
+        with self._lock:
+            return self._words.get(position, "")
+
     # What searching asks (see `search.CombinedWords`) -----------------------------
 
     def positions(self, word: str) -> set[int]:
