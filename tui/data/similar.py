@@ -40,6 +40,16 @@ COMMON_FLOOR = 1_000
 """A word held by more than this share of the articles (and by more than the floor, so that
 a small folder keeps all its words) tells nothing and costs the most: it is passed over."""
 POOL = 200
+FLOOR_SHARE = 0.2
+"""An article scoring under this share of the best one shares only a word or two of little
+weight with the one shown: a list padded with those reads as noise, so it stops before them."""
+_STOP_WORDS = """a an and are as at be been but by can could did do does for from had has have he her his i if
+    in into is it its may might more most much must no not of on one or our out over she should so
+    than that the their them then there these they this those to up was we were what when where which
+    while who why will with would you your"""
+STOP_WORDS = frozenset(_STOP_WORDS.split())
+"""English's commonest words: in a small folder no word is common enough to be passed over
+(`COMMON_FLOOR`), and these would make every article look a little like every other."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +69,8 @@ def query_weights(title: str, excerpt: str, body: str = "", fetched: str = "") -
     counts.update(words(excerpt))
     counts.update(body.split())
     counts.update(fetched.split())
+    for word in STOP_WORDS.intersection(counts):
+        del counts[word]
     return counts
 
 
@@ -75,12 +87,15 @@ def rank(
     length: Callable[[int], int],
     exclude: Callable[[int], bool],
     limit: int = LIMIT,
+    *,
+    own: int = 1,
 ) -> list[Scored]:
     """The `limit` best positions for the query `counts` over `size` articles, best first.
 
     `held(word)`: how many articles hold `word` (an estimate will do: it weighs the word);
     `postings(word)`: the positions holding it, no repeats; `length(position)`: how long that
-    article's text is (any unit, the same for all); `exclude(position)`: never return it.
+    article's text is (any unit, the same for all); `exclude(position)`: never return it;
+    `own`: 1 when the article asked about is among the `size` (and so holds all its words), else 0.
     """
     if size <= 0 or limit <= 0 or not counts:
         return []
@@ -89,7 +104,7 @@ def rank(
     weighed: list[tuple[float, int, str]] = []
     for word, count in counts.items():
         holders = held(word)
-        if holders < 2 or holders > common:  # only in the article itself, or in nearly all
+        if holders <= own or holders > common:  # in no other article, or in nearly all
             continue
         weighed.append(((1.0 + math.log(count)) * _idf(holders, size), holders, word))
     weighed.sort(key=lambda entry: (-entry[0], entry[2]))
@@ -102,7 +117,7 @@ def rank(
         spent += holders
         for position in postings(word):
             scores[position] = get(position, 0.0) + weight
-    pool = [(position, raw) for position, raw in nlargest(POOL, scores.items(), key=itemgetter(1))]
+    pool = nlargest(POOL, scores.items(), key=itemgetter(1))
     if not pool:
         return []
     lengths = [length(position) for position, _ in pool]
@@ -115,8 +130,12 @@ def rank(
         key=lambda scored: (-scored.score, scored.position),
     )
     chosen: list[Scored] = []
+    floor = 0.0
     for scored in ranked:
+        if scored.score < floor:
+            break
         if not exclude(scored.position):
+            floor = floor or scored.score * FLOOR_SHARE
             chosen.append(scored)
             if len(chosen) == limit:
                 break
@@ -158,7 +177,9 @@ def more_like_this(index: ArticleIndex, article: Article, limit: int = LIMIT) ->
         article.body_words,
         fetched.words_of(position) if position is not None else "",
     )
-    found = rank(held, postings, counts, word_index.size, length, exclude, limit)
+    found = rank(
+        held, postings, counts, word_index.size, length, exclude, limit, own=int(position is not None)
+    )
     return [articles[scored.position] for scored in found]
 
 
