@@ -5,6 +5,7 @@
     python bench/run.py --peer               # side by side with newsboat (peer.py)
     python bench/run.py --reader             # reader mode and `newsdeck fetch` (reader_mode.py)
     python bench/run.py --live               # live reload (live.py)
+    python bench/run.py --similar            # more like this (more_like_this.py)
 
 Seed directories are generated once under --workdir (see generate.py) and
 reused. Every figure is measured in a fresh process. The files sit in the
@@ -285,6 +286,11 @@ def main() -> None:
         help="only reader mode: extraction, a kept story, newsdeck fetch (see bench/reader_mode.py)",
     )
     parser.add_argument(
+        "--similar",
+        action="store_true",
+        help="only more like this: latency per article shown (see bench/more_like_this.py)",
+    )
+    parser.add_argument(
         "--repeats", type=int, default=3, help="repetitions of each --peer or --reader figure (at least 3)"
     )
     parser.add_argument("--measure", nargs=2, metavar=("KIND", "DIR"), help=argparse.SUPPRESS)
@@ -308,6 +314,15 @@ def main() -> None:
         print(f"newsdeck live-reload benchmark, {date.today()}, {os.cpu_count()} cores")
         print()
         print(run_live(sizes, lambda size: _seed(options.workdir, size)))
+        return
+    if options.similar:
+        sys.path.insert(0, str(REPO))
+        from bench.more_like_this import run as run_similar
+
+        sizes = options.sizes if options.sizes != list(DEFAULT_SIZES) else [1000, 100000]
+        print(f"newsdeck more-like-this benchmark, {date.today()}, Python {platform.python_version()}")
+        print()
+        print(run_similar(sizes, lambda size: _seed(options.workdir, size)))
         return
     if options.reader:
         sys.path.insert(0, str(REPO))

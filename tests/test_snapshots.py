@@ -14,10 +14,17 @@ from tui.app import NewsDeckApp
 SnapCompare = Callable[..., bool]
 
 
+async def _settled(pilot: Pilot[None]) -> None:
+    """Every job done, those started by others too: the word index, then "More like this" found."""
+    for _ in range(3):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+
 async def _wait_for_load(pilot: Pilot[None]) -> None:
     await pilot.app.workers.wait_for_complete()
     await pilot.app.screen.workers.wait_for_complete()
-    await pilot.pause()
+    await _settled(pilot)
     # Toasts time out on their own; hide them so snapshots show the layout.
     pilot.app.clear_notifications()
     await pilot.pause()
@@ -33,6 +40,7 @@ def test_demo_filtered_with_related_focused(snap_compare: SnapCompare, size: tup
     async def run_before(pilot: Pilot[None]) -> None:
         await _wait_for_load(pilot)
         await pilot.press("3", "down", "down", "tab", "tab")
+        await _settled(pilot)
 
     assert snap_compare(NewsDeckApp(None), terminal_size=size, run_before=run_before)
 
@@ -66,7 +74,7 @@ def test_search_marks_matches(snap_compare: SnapCompare) -> None:
     async def run_before(pilot: Pilot[None]) -> None:
         await _wait_for_load(pilot)
         await pilot.press("slash", *"night trains", "enter")
-        await pilot.pause()
+        await _settled(pilot)
 
     assert snap_compare(NewsDeckApp(None), terminal_size=(120, 30), run_before=run_before)
 
@@ -76,7 +84,7 @@ def test_read_and_starred_marks(snap_compare: SnapCompare) -> None:
         await _wait_for_load(pilot)
         # The first read, the second starred, the third read and starred; the fourth unread.
         await pilot.press("m", "down", "asterisk", "down", "m", "asterisk", "down")
-        await pilot.pause()
+        await _settled(pilot)
         pilot.app.clear_notifications()
         await pilot.pause()
 

@@ -30,7 +30,9 @@ async def _grouped_and_one_unfolded(pilot: Pilot[None]) -> None:
     for _ in range(row):
         await pilot.press("down")
     await pilot.press("right")
-    await pilot.pause()
+    for _ in range(3):  # what the article shown starts: its related items, "More like this"
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
     pilot.app.clear_notifications()
     await pilot.pause()
 

@@ -65,10 +65,6 @@ class FetchedTexts:
     def has_text(self, position: int) -> bool:
         return 0 <= position < len(self._kept) and bool(self._kept[position])
 
-    def words_at(self, position: int) -> str:
-        """The kept story's words at `position` (folded, as searched), or ""."""
-        return self._words.get(position, "")
-
     def add(self, position: int, words: str) -> bool:
         """Mark `position` as read here, searchable by `words` (from `story_words`); False if known."""
         if not 0 <= position < len(self._kept):
@@ -92,6 +88,15 @@ class FetchedTexts:
     def add_many(self, found: Iterable[tuple[int, str]]) -> None:
         for position, words in found:
             self.add(position, words)
+
+    def holding(self, word: str) -> int:
+        with self._lock:
+            return len(self._postings.get(word, ()))
+
+    def words_of(self, position: int) -> str:
+        """The words kept for `position`'s fetched story ("" if none)."""
+        with self._lock:
+            return self._words.get(position, "")
 
     # What searching asks (see `search.CombinedWords`) -----------------------------
 

@@ -93,6 +93,13 @@ class WordIndex:
             return self._positions[self._starts[at] : self._starts[at + 1]]
         return array("I")
 
+    def holding(self, word: str) -> int:
+        """How many articles hold `word`, without copying their positions."""
+        at = bisect_left(self.vocabulary, word)
+        if at < len(self.vocabulary) and self.vocabulary[at] == word:
+            return self._starts[at + 1] - self._starts[at]
+        return 0
+
     def prefix_positions(self, prefix: str, limit: int) -> set[int]:
         """Articles holding a word that starts with `prefix`, over at most `limit` such words."""
         first = bisect_left(self.vocabulary, prefix)
@@ -101,6 +108,10 @@ class WordIndex:
         while last < end and self.vocabulary[last].startswith(prefix):
             last += 1
         return set(self._positions[self._starts[first] : self._starts[last]])
+
+    def text_length(self, position: int) -> int:
+        """Bytes of the article's normalised title, excerpt, provider and topic words."""
+        return self._text_starts[position + 1] - self._text_starts[position] - 1
 
     def has_phrase(self, position: int, phrase: list[str]) -> bool:
         wanted = f" {' '.join(phrase)} "

@@ -1,4 +1,4 @@
-"""Links: the original URL (o), related items (enter), links in the body; http and https only."""
+"""Links: the original URL (o), related and similar items (enter), links in the body; http and https only."""
 
 from __future__ import annotations
 
@@ -8,10 +8,12 @@ from textual import on
 from textual.binding import Binding, BindingType
 
 from tui.data.index import Selection
+from tui.data.model import Article
 from tui.data.sanitize import visible
 from tui.data.urls import is_web_url, web_url_problem
 from tui.screens.reader import ReaderScreen
 from tui.widgets.related_list import RelatedList
+from tui.widgets.similar_list import SimilarList
 
 if TYPE_CHECKING:
     from textual.widgets import Markdown
@@ -56,6 +58,10 @@ class LinksPart(ReaderScreen):
         if related.has_focus and related.current is not None:
             self.open_link(related.current.url)
             return
+        similar = self.query_one(SimilarList)
+        if similar.has_focus and similar.current is not None:
+            self.open_link(similar.current.url)
+            return
         article = self.articles.current
         if article is None:
             self.notify("No article is selected.", severity="warning")
@@ -96,6 +102,13 @@ class LinksPart(ReaderScreen):
         article = index.find_url(url) if index is not None else None
         if article is None or index is None:
             self.open_link(url)
+            return
+        self.go_to_article(article)
+
+    def go_to_article(self, article: Article) -> None:
+        """Show `article` of the index in the list, all articles if its selection lacks it; back returns."""
+        index = self.index
+        if index is None:
             return
         if article is not self.current:
             self.remember_place()

@@ -27,6 +27,7 @@ from tui.screens.jumps import JumpsPart
 from tui.screens.links import LinksPart
 from tui.screens.loading import LoadingPart
 from tui.screens.marking import MarkingPart
+from tui.screens.more_like_this import MoreLikeThisPart
 from tui.screens.pictures import PicturesPart
 from tui.screens.reader import ReaderScreen
 from tui.screens.reader_mode import ReaderModePart
@@ -37,6 +38,7 @@ from tui.screens.watching import WatchingPart
 from tui.widgets.article_detail import ArticleDetail
 from tui.widgets.article_list import ArticleList
 from tui.widgets.related_list import RelatedList
+from tui.widgets.similar_list import SimilarList
 from tui.widgets.topic_sidebar import TopicSidebar
 
 if TYPE_CHECKING:
@@ -53,6 +55,7 @@ def news_commands() -> type[Provider]:
 class MainScreen(
     LoadingPart,
     WatchingPart,
+    MoreLikeThisPart,
     MarkingPart,
     SearchPart,
     LinksPart,
@@ -218,6 +221,7 @@ class MainScreen(
                 with Vertical(id="detail-pane", classes="panel"):
                     yield ArticleDetail(id="detail")
                     yield RelatedList(id="related")
+                    yield SimilarList(id="similar")
         with Horizontal(id="status-bar"):
             yield Static("Loading…", id="status", markup=False)
             yield ProgressBar(id="progress", show_eta=False)

@@ -250,6 +250,9 @@ class ReaderScreen(Screen[None]):
     def follow_link(self, url: str) -> None:
         """Show the article at `url` when the index holds it; else open it in the browser."""
 
+    def go_to_article(self, article: Article) -> None:
+        """Show `article` of the index, as a link followed inside newsdeck (the links part)."""
+
     def start_watching(self) -> None:
         """Watch the directory for changes, once it has been read (the watching part)."""
 

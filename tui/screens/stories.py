@@ -52,7 +52,7 @@ class StoriesPart(ReaderScreen):
     @work(thread=True, exclusive=True, group="stories", exit_on_error=False, description="Finding stories")
     def find_stories(self, index: ArticleIndex) -> None:
         worker = get_current_worker()
-        stories = find_stories(index.articles, index.fetched.words_at, cancelled=lambda: worker.is_cancelled)
+        stories = find_stories(index.articles, index.fetched.words_of, cancelled=lambda: worker.is_cancelled)
         if not worker.is_cancelled:
             self.app.call_from_thread(self._found, index, stories)
 
