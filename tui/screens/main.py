@@ -35,6 +35,7 @@ from tui.screens.skipped import SkippedScreen
 from tui.screens.watching import WatchingPart
 from tui.widgets.article_detail import ArticleDetail
 from tui.widgets.article_list import ArticleList
+from tui.widgets.day_sparkline import DaySparkline
 from tui.widgets.related_list import RelatedList
 from tui.widgets.topic_sidebar import TopicSidebar
 
@@ -210,6 +211,7 @@ class MainScreen(
                         placeholder='Search: words  "a phrase"  -not  topic:…  provider:…  after:2021-01-31',
                         id="search",
                     )
+                    yield DaySparkline(id="day-spark").data_bind(ReaderScreen.listing)
                     yield ArticleList(id="articles", classes="panel").data_bind(
                         ReaderScreen.listing, ReaderScreen.marks
                     )
