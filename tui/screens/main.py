@@ -27,6 +27,7 @@ from tui.screens.jumps import JumpsPart
 from tui.screens.links import LinksPart
 from tui.screens.loading import LoadingPart
 from tui.screens.marking import MarkingPart
+from tui.screens.over_time import StatisticsPart
 from tui.screens.pictures import PicturesPart
 from tui.screens.reader import ReaderScreen
 from tui.screens.reader_mode import ReaderModePart
@@ -60,6 +61,7 @@ class MainScreen(
     HistoryPart,
     ReaderModePart,
     PicturesPart,
+    StatisticsPart,
 ):
     """Owns what is shown (see `ReaderScreen`); the panes only display it."""
 
