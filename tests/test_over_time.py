@@ -182,7 +182,8 @@ async def test_statistics_narrow_the_list_to_the_period_under_the_cursor(dated_s
         assert app.screen is screen
         assert screen.spec.query == "after:2024-03-01 before:2024-03-02"
         shown = screen.listing.view.articles if screen.listing else []
-        assert sorted(article.title for article in shown) == ["Space rocket 1", "Space rocket 2", "Space rocket 3"]
+        titles = sorted(article.title for article in shown)
+        assert titles == ["Space rocket 1", "Space rocket 2", "Space rocket 3"]
         assert "3 articles" in status(screen)
 
 
