@@ -221,3 +221,14 @@ async def _open_statistics(pilot: Pilot[None]) -> None:
 def test_statistics_screen_snapshot(snap_compare: SnapCompare, size: tuple[int, int]) -> None:
     # The demo's articles are made up with fixed dates: the same plot on every run.
     assert snap_compare(NewsDeckApp(None), terminal_size=size, run_before=_open_statistics)
+
+
+async def test_the_palette_opens_the_statistics(dated_seed: Path) -> None:
+    app = NewsDeckApp(dated_seed)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await loaded(pilot)
+        await pilot.press("ctrl+p", *"statistics")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, StatisticsScreen)
