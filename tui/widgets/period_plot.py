@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
+from plotext import _utility as plotext_utility  # type: ignore[import-untyped]
+from textual.app import RenderResult
 from textual.binding import Binding
 from textual.reactive import reactive
 from textual_plotext import PlotextPlot
@@ -12,6 +14,16 @@ from textual_plotext import PlotextPlot
 from tui.data.sanitize import visible
 from tui.data.timeline import Periods
 from tui.data.wording import plural
+
+
+def _in_order(data: Sequence[object]) -> list[object]:
+    return list(dict.fromkeys(data))
+
+
+# plotext drops repeated points and ticks through a set: string hashes are salted per process, so
+# which line was drawn on top and where tick labels landed changed from one run to the next. Its
+# own commented-out alternative keeps the first of each, in order: the same plot every time.
+plotext_utility.no_duplicates = _in_order
 
 _COLORS = ("cyan", "orange", "green", "magenta", "blue", "red", "yellow")
 # Tick labels are ten characters wide: fewer ticks than this fit badly.
@@ -96,15 +108,19 @@ class PeriodPlot(PlotextPlot, can_focus=True):
     def watch_cursor(self) -> None:
         self.redraw()
 
-    def on_resize(self) -> None:
-        self.redraw()
-
     def redraw(self) -> None:
+        self.refresh()
+
+    def render(self) -> RenderResult:
+        # Built at the size it is drawn at: how many dates fit under the axis depends on the width.
+        self._build()
+        return super().render()
+
+    def _build(self) -> None:
         periods, cursor = self.periods, self.cursor
         unit = "day" if periods.length == 1 else "week"
         if not periods.counts:
             _frame(self, f"Articles per {unit}: no dated articles")
-            self.refresh()
             return
         count = periods.counts[cursor]
         _frame(self, f"Articles per {unit} · {period_name(periods, cursor)}: {plural(count, 'article')}")
@@ -115,7 +131,6 @@ class PeriodPlot(PlotextPlot, can_focus=True):
         plt.scatter([cursor], [count], color="red", marker="●")
         plt.xticks(*_ticks(periods, self.size.width))
         _whole_ticks(self, max(periods.counts))
-        self.refresh()
 
 
 class SeriesPlot(PlotextPlot):
@@ -130,14 +145,18 @@ class SeriesPlot(PlotextPlot):
         self._shown = (title, series, span)
         self.redraw()
 
-    def on_resize(self) -> None:
-        self.redraw()
-
     def redraw(self) -> None:
+        self.refresh()
+
+    def render(self) -> RenderResult:
+        # Built at the size it is drawn at: how many dates fit under the axis depends on the width.
+        self._build()
+        return super().render()
+
+    def _build(self) -> None:
         title, series, span = self._shown
         if span.first is None or not series:
             _frame(self, f"{title}: no dated articles" if title else "")
-            self.refresh()
             return
         _frame(self, title)
         plt = self.plt
@@ -151,4 +170,3 @@ class SeriesPlot(PlotextPlot):
             highest = max(highest, *aligned.counts)
         plt.xticks(*_ticks(span, self.size.width))
         _whole_ticks(self, highest)
-        self.refresh()
