@@ -6,6 +6,7 @@
     python bench/run.py --reader             # reader mode and `newsdeck fetch` (reader_mode.py)
     python bench/run.py --live               # live reload (live.py)
     python bench/run.py --similar            # more like this (more_like_this.py)
+    python bench/run.py --over-time          # the sparkline on a topic switch (over_time.py)
 
 Seed directories are generated once under --workdir (see generate.py) and
 reused. Every figure is measured in a fresh process. The files sit in the
@@ -281,6 +282,11 @@ def main() -> None:
         "--live", action="store_true", help="only live reload: a file to its row, keys in a burst (live.py)"
     )
     parser.add_argument(
+        "--over-time",
+        action="store_true",
+        help="only the sparkline's cost on a topic switch, with and without it (over_time.py)",
+    )
+    parser.add_argument(
         "--reader",
         action="store_true",
         help="only reader mode: extraction, a kept story, newsdeck fetch (see bench/reader_mode.py)",
@@ -323,6 +329,18 @@ def main() -> None:
         print(f"newsdeck more-like-this benchmark, {date.today()}, Python {platform.python_version()}")
         print()
         print(run_similar(sizes, lambda size: _seed(options.workdir, size)))
+        return
+    if options.over_time:
+        sys.path.insert(0, str(REPO))
+        from bench.over_time import run as run_over_time
+
+        sizes = options.sizes if options.sizes != list(DEFAULT_SIZES) else [1000, 100000]
+        print(
+            f"newsdeck over-time benchmark, {date.today()}, {os.cpu_count()} cores, medians of "
+            f"{options.repeats} runs, Python {platform.python_version()}"
+        )
+        print()
+        print(run_over_time(sizes, lambda size: _seed(options.workdir, size), options.repeats))
         return
     if options.reader:
         sys.path.insert(0, str(REPO))

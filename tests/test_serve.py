@@ -166,8 +166,10 @@ class PageTerminal:
 def list_pane(terminal: PageTerminal) -> tuple[str, list[str]]:
     """The article list's title line and rows: right of the sidebar, down to the pane's bottom border."""
     lines = terminal.lines
-    top = next(number for number, line in enumerate(lines) if "╭─ Topics" in line)
-    left = lines[top].index("╭", lines[top].index("╭") + 1)
+    sidebar = next(number for number, line in enumerate(lines) if "╭─ Topics" in line)
+    left = lines[sidebar].index("╮") + 1
+    # The list's border is under the sparkline of articles per day: a line below the sidebar's.
+    top = next(number for number in range(sidebar, len(lines)) if lines[number][left:].startswith("╭"))
     rows: list[str] = []
     for line in lines[top + 1 :]:
         if line[left:].startswith("╰"):

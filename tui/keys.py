@@ -20,6 +20,8 @@ _KEY_NAMES = {
     "escape": "escape",
     "enter": "enter",
     "backspace": "backspace",
+    "left_square_bracket": "[",
+    "right_square_bracket": "]",
 }
 
 
@@ -42,11 +44,14 @@ def _bindings() -> list[Binding]:
     from tui.screens.links import LinksPart
     from tui.screens.loading import LoadingPart
     from tui.screens.main import MainScreen
+    from tui.screens.over_time import StatisticsPart
     from tui.screens.pictures import PicturesPart
     from tui.screens.reader_mode import ReaderModePart
+    from tui.screens.statistics import StatisticsScreen
     from tui.screens.stories import StoriesPart
     from tui.widgets.article_detail import ArticleDetail
     from tui.widgets.article_list import ArticleList
+    from tui.widgets.period_plot import PeriodPlot
     from tui.widgets.topic_sidebar import TopicSidebar
     from tui.widgets.virtual_list import VirtualList
 
@@ -63,6 +68,9 @@ def _bindings() -> list[Binding]:
         ReaderModePart,
         PicturesPart,
         StoriesPart,
+        StatisticsPart,
+        StatisticsScreen,
+        PeriodPlot,
         NewsDeckApp,
     )
     for owner in owners:

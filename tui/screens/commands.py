@@ -15,6 +15,7 @@ from tui.data.dates import format_local
 from tui.data.model import Article
 from tui.data.wording import plural
 from tui.screens.jumps import JumpToArticle, JumpToProvider, JumpToTopic
+from tui.screens.over_time import STATISTICS_COMMAND, ShowStatistics
 from tui.screens.reader import ReaderScreen
 
 # Fuzzy scoring costs up to half a millisecond a title; at 100,000 articles only
@@ -64,7 +65,18 @@ class NewsCommands(Provider):
                 partial(main.post_message, JumpToProvider(facet.key)),
             )
 
+    def _statistics(self) -> tuple[str, str, Callable[[], object]] | None:
+        main = self.main
+        if main is None:
+            return None
+        help_text = "S: the list shown, per day or week; [ or ] lists a period"
+        return STATISTICS_COMMAND, help_text, partial(main.post_message, ShowStatistics())
+
     async def discover(self) -> Hits:
+        statistics = self._statistics()
+        if statistics is not None:
+            text, help_text, callback = statistics
+            yield DiscoveryHit(Content(text), callback, text=text, help=escape(help_text))
         for count, (text, help_text, callback) in enumerate(self._places()):
             if count >= 12:
                 break
@@ -76,6 +88,10 @@ class NewsCommands(Provider):
         if main is None or index is None or not query.strip():
             return
         matcher = self.matcher(query)
+        statistics = self._statistics()
+        if statistics is not None and (score := matcher.match(statistics[0])) > 0:
+            text, help_text, callback = statistics
+            yield Hit(score, _marked(matcher, text), callback, text=text, help=escape(help_text))
         for number, (text, help_text, callback) in enumerate(self._places()):
             if number % 100 == 99:
                 await asyncio.sleep(0)  # thousands of providers: typing goes on meanwhile

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 from textual import events, on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Header, Input, ProgressBar, Static
 
@@ -26,8 +26,10 @@ from tui.screens.history import HistoryPart
 from tui.screens.jumps import JumpsPart
 from tui.screens.links import LinksPart
 from tui.screens.loading import LoadingPart
+from tui.screens.main_keys import MAIN_BINDINGS
 from tui.screens.marking import MarkingPart
 from tui.screens.more_like_this import MoreLikeThisPart
+from tui.screens.over_time import StatisticsPart
 from tui.screens.pictures import PicturesPart
 from tui.screens.reader import ReaderScreen
 from tui.screens.reader_mode import ReaderModePart
@@ -37,6 +39,7 @@ from tui.screens.stories import StoriesPart
 from tui.screens.watching import WatchingPart
 from tui.widgets.article_detail import ArticleDetail
 from tui.widgets.article_list import ArticleList
+from tui.widgets.day_sparkline import DaySparkline
 from tui.widgets.related_list import RelatedList
 from tui.widgets.similar_list import SimilarList
 from tui.widgets.topic_sidebar import TopicSidebar
@@ -64,6 +67,7 @@ class MainScreen(
     ReaderModePart,
     PicturesPart,
     StoriesPart,
+    StatisticsPart,
 ):
     """Owns what is shown (see `ReaderScreen`); the panes only display it."""
 
@@ -72,124 +76,7 @@ class MainScreen(
 
     COMMANDS = {news_commands}
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding(
-            "t",
-            "focus_topics",
-            "Topics",
-            tooltip="Go to the sidebar: topics, then providers",
-            id="newsdeck.topics",
-        ),
-        Binding(
-            "o",
-            "open_link",
-            "Open",
-            show=False,
-            tooltip="Open the original URL (or the focused related item) in your browser",
-            id="newsdeck.open",
-        ),
-        # In the status line ("press !") when there are any: the footer keeps room for q and ?.
-        Binding(
-            "exclamation_mark",
-            "show_skipped",
-            "Skipped",
-            show=False,
-            tooltip="List the files that were skipped, and why",
-            id="newsdeck.skipped",
-        ),
-        Binding(
-            "escape",
-            "back",
-            "Back",
-            tooltip="Back from the full-window article; in the search, clear and close it",
-            id="newsdeck.back",
-        ),
-        Binding(
-            "slash",
-            "search",
-            "Search",
-            tooltip='Search as you type (words, "a phrase", -not, topic:, provider:, after:, before:)',
-            id="newsdeck.search",
-        ),
-        Binding(
-            "s",
-            "sort",
-            "Sort",
-            show=False,
-            tooltip="Sort: newest first, oldest first, by rank",
-            id="newsdeck.sort",
-        ),
-        Binding(
-            "a",
-            "match_every",
-            "Any/all topics",
-            show=False,
-            tooltip="With several topics chosen: articles in any of them, or in all",
-            id="newsdeck.any-all",
-        ),
-        Binding(
-            "m", "toggle_read", "Read", tooltip="Mark the article read or unread", id="newsdeck.toggle-read"
-        ),
-        Binding(
-            "M",
-            "mark_all_read",
-            "All read",
-            show=False,
-            tooltip="Mark every article in the list read (asks first past a screenful)",
-            id="newsdeck.mark-all-read",
-        ),
-        Binding(
-            "n",
-            "next_unread(1)",
-            "Next",
-            show=False,
-            tooltip="Go to the next unread article",
-            id="newsdeck.next-unread",
-        ),
-        Binding(
-            "N",
-            "next_unread(-1)",
-            "Previous unread",
-            show=False,
-            tooltip="Go to the previous unread article",
-            id="newsdeck.previous-unread",
-        ),
-        Binding(
-            "asterisk,f",
-            "toggle_star",
-            "Star",
-            show=False,
-            tooltip="Star the article, or take the star away",
-            id="newsdeck.star",
-        ),
-        Binding(
-            "u",
-            "unread_only",
-            "Unread only",
-            show=False,
-            tooltip="Show only unread articles, or all again",
-            id="newsdeck.unread-only",
-        ),
-        Binding(
-            "0",
-            "topic(0)",
-            "All articles",
-            show=False,
-            tooltip="Show all articles (every topic, every provider)",
-            id="newsdeck.topic-0",
-        ),
-        *(
-            Binding(
-                str(number),
-                f"topic({number})",
-                f"Topic {number}",
-                show=False,
-                tooltip=f"Show topic {number} of the sidebar",
-                id=f"newsdeck.topic-{number}",
-            )
-            for number in range(1, 10)
-        ),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = MAIN_BINDINGS
 
     def __init__(
         self,
@@ -215,6 +102,7 @@ class MainScreen(
                         placeholder='Search: words  "a phrase"  -not  topic:…  provider:…  after:2021-01-31',
                         id="search",
                     )
+                    yield DaySparkline(id="day-spark").data_bind(ReaderScreen.listing)
                     yield ArticleList(id="articles", classes="panel").data_bind(
                         ReaderScreen.listing, ReaderScreen.marks
                     )

@@ -265,6 +265,9 @@ class ReaderScreen(Screen[None]):
     def clear_search_silently(self) -> None:
         """Forget the query without showing the list it gave (the searching part)."""
 
+    def search_for(self, query: str) -> None:
+        """Show the list for `query`, in the search field as if typed (the searching part)."""
+
     def job_failed(self, group: str, message: str) -> None:
         """A background job ended in an error: tell the reader, and stop waiting for it."""
         if group == "search-index":

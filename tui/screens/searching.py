@@ -36,6 +36,15 @@ class SearchPart(ReaderScreen):
         with self.search_field.prevent(Input.Changed):
             self.search_field.value = ""
 
+    def search_for(self, query: str) -> None:
+        self.minimize()
+        self.set_class(True, "-searching")
+        self.refresh_bindings()
+        with self.search_field.prevent(Input.Changed):
+            self.search_field.value = query
+        self.show(self.spec.but(query=query))
+        self.articles.focus()
+
     @on(Input.Changed, "#search")
     def on_search_changed(self, event: Input.Changed) -> None:
         if event.value != self.spec.query:
