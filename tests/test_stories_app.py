@@ -136,3 +136,19 @@ async def test_stories_follow_a_live_change(write_article: ArticleWriter, seed: 
             await pilot.pause()
         assert "+3 sources" in rows(articles)[0]
         assert status(screen).startswith("All articles: 10 articles in 7 stories")
+
+
+async def test_grouped_the_sparkline_still_counts_articles(write_article: ArticleWriter, seed: Path) -> None:
+    from tui.widgets.day_sparkline import DaySparkline
+
+    write_seed(write_article)
+    async with NewsDeckApp(seed).run_test(size=(140, 40)) as pilot:
+        screen = await loaded(pilot)
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        spark = screen.query_one(DaySparkline)
+        ungrouped = spark.days
+        await pilot.press("c")
+        await pilot.pause()
+        assert screen.listing is not None and screen.listing.view.stories is not None
+        assert spark.days == ungrouped

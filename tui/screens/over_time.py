@@ -40,7 +40,9 @@ class StatisticsPart(ReaderScreen):
 
         view = listing.view
         label = selection_label(view.index, view.spec.selection)
-        screen = StatisticsScreen(view.index, view.articles, label, view.spec.query)
+        # Grouped by story, every article of each story counts, not one row each.
+        articles = view.stories.every if view.stories is not None else view.articles
+        screen = StatisticsScreen(view.index, articles, label, view.spec.query)
         self.app.push_screen(screen, self._narrow_to_period)
 
     @on(ShowStatistics)

@@ -48,7 +48,9 @@ class DaySparkline(Sparkline):
         if listing is None:
             return
         view = listing.view
-        self.days = per_day(view.articles, view.index, SPARK_DAYS)
+        # Grouped by story, a row stands for several articles: the articles are what is counted.
+        articles = view.stories.every if view.stories is not None else view.articles
+        self.days = per_day(articles, view.index, SPARK_DAYS)
         self.tooltip = describe(self.days)
         self._spread()
 
