@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from conftest import ArticleWriter, loaded, status
+from test_stories import TOPICS
 from textual.pilot import Pilot
 
 from tui.app import NewsDeckApp
@@ -16,14 +17,8 @@ STORY = [
     "Ferry strike in Harbourton ends after nine days",
     "Harbourton ferry strike ends: crossings resume after nine days",
 ]
-OTHERS = [
-    "Senate passes the annual farm bill after a long debate",
-    "Storm brings heavy snow to the northern mountains",
-    "City council approves a new budget for the schools",
-    "Local bakery wins a regional award for its bread",
-    "Researchers map the migration of monarch butterflies",
-    "Airport expansion plan draws objections from residents",
-]
+# Six articles of other news, each its own story.
+OTHERS = TOPICS[:6]
 
 
 def write_seed(write_article: ArticleWriter) -> None:

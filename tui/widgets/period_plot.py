@@ -61,7 +61,22 @@ def _frame(plot: PlotextPlot, title: str) -> None:
     plt.title(visible(title))
 
 
-class PeriodPlot(PlotextPlot, can_focus=True):
+class _SizedPlot(PlotextPlot):
+    """A plot built afresh each time it is drawn, at the size it is drawn at."""
+
+    def redraw(self) -> None:
+        self.refresh()
+
+    def render(self) -> RenderResult:
+        # How many dates fit under the axis depends on the width.
+        self._build()
+        return super().render()
+
+    def _build(self) -> None:
+        raise NotImplementedError
+
+
+class PeriodPlot(_SizedPlot, can_focus=True):
     """Articles per period; left and right move a cursor over the periods, shown by a line."""
 
     BINDINGS = [
@@ -108,14 +123,6 @@ class PeriodPlot(PlotextPlot, can_focus=True):
     def watch_cursor(self) -> None:
         self.redraw()
 
-    def redraw(self) -> None:
-        self.refresh()
-
-    def render(self) -> RenderResult:
-        # Built at the size it is drawn at: how many dates fit under the axis depends on the width.
-        self._build()
-        return super().render()
-
     def _build(self) -> None:
         periods, cursor = self.periods, self.cursor
         unit = "day" if periods.length == 1 else "week"
@@ -133,7 +140,7 @@ class PeriodPlot(PlotextPlot, can_focus=True):
         _whole_ticks(self, max(periods.counts))
 
 
-class SeriesPlot(PlotextPlot):
+class SeriesPlot(_SizedPlot):
     """A line per topic or provider over the same periods."""
 
     def __init__(self, *, id: str | None = None) -> None:
@@ -144,14 +151,6 @@ class SeriesPlot(PlotextPlot):
         """Draw each (name, articles, per day) of `series` over the periods of `span`."""
         self._shown = (title, series, span)
         self.redraw()
-
-    def redraw(self) -> None:
-        self.refresh()
-
-    def render(self) -> RenderResult:
-        # Built at the size it is drawn at: how many dates fit under the axis depends on the width.
-        self._build()
-        return super().render()
 
     def _build(self) -> None:
         title, series, span = self._shown
