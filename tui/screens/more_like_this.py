@@ -40,11 +40,14 @@ class MoreLikeThisPart(ReaderScreen):
         self._similar_for = article
         self._similar_round += 1
         similar = self.query_one(SimilarList)
+        # Emptied, not hidden: hiding and showing it again would lay the pane out twice per row
+        # moved, which doubled the cost of moving through the list.
         similar.show(())
-        similar.display = False
+        similar.border_title = "More like this…"
         index = self.index
         # Before the word index is ready there is nothing to rank by: `_search_index_ready` asks again.
         if article is None or index is None or not index.search_ready:
+            similar.display = False
             return
         self._find_similar(index, article, self._similar_round)
 
