@@ -66,6 +66,13 @@ BACKGROUND = [
 ] + [article(title, day=n * 1.3) for n, title in enumerate(TOPICS)]
 
 
+FERRY = [
+    "Harbourton ferry strike ends after nine days of talks",
+    "Ferry strike in Harbourton ends after nine days",
+    "Harbourton ferry strike ends: crossings resume after nine days",
+]
+
+
 def stories_of(articles: list[Article]) -> list[set[str]]:
     stories = find_stories(articles)
     return sorted(
@@ -231,3 +238,33 @@ def test_grouping_on_the_labelled_corpus_keeps_its_measured_quality(corpus: Path
 @pytest.mark.parametrize("size", [0, 1])
 def test_tiny_archives(size: int) -> None:
     assert find_stories(BACKGROUND[:size]).grouped == 0
+
+
+def test_stories_found_in_a_child_process_are_the_same() -> None:
+    from tui.data.stories_apart import find_stories_apart
+
+    archive = [*BACKGROUND, *(article(title, day=1 + n / 10) for n, title in enumerate(FERRY))]
+    alone, apart = find_stories(archive), find_stories_apart(archive)
+    assert apart.story_of == alone.story_of and apart.members == alone.members
+    assert apart.grouped == 1
+
+
+def test_without_a_child_process_the_stories_are_found_here(monkeypatch: pytest.MonkeyPatch) -> None:
+    from tui.data import stories_apart
+
+    monkeypatch.setattr(stories_apart.sys, "executable", "/nonexistent/python")
+    archive = [*BACKGROUND, *(article(title, day=1 + n / 10) for n, title in enumerate(FERRY))]
+    assert stories_apart.find_stories_apart(archive).grouped == 1
+
+
+def test_cancelling_ends_the_child_at_once() -> None:
+    from tui.data.stories_apart import find_stories_apart
+
+    asked = []
+
+    def cancelled() -> bool:
+        asked.append(True)
+        return True
+
+    stories = find_stories_apart([*BACKGROUND, *(article(t, day=1) for t in FERRY)], cancelled=cancelled)
+    assert asked and stories.grouped == 0

@@ -110,6 +110,22 @@ class Stories:
         return Stories(array("I", range(count)), {})
 
 
+Facts = tuple[str, str, str, "float | None"]
+"""What grouping reads of an article: title, lede (excerpt and kept text), outlet, date."""
+
+
+def facts_of(articles: Sequence[Article], texts: Callable[[int], str] | None = None) -> list[Facts]:
+    """The little of each article that grouping reads: cheap to send to another process."""
+    facts: list[Facts] = []
+    for position, article in enumerate(articles):
+        # A slice of the texts is enough to find their first words.
+        lede = article.excerpt[:200]
+        if texts is not None and (text := texts(position)):
+            lede = f"{lede}\x00{text[:200]}"
+        facts.append((article.title, lede, article.provider.label, article.published))
+    return facts
+
+
 def find_stories(
     articles: Sequence[Article],
     texts: Callable[[int], str] | None = None,
@@ -117,21 +133,24 @@ def find_stories(
     cancelled: Callable[[], bool] = lambda: False,
 ) -> Stories:
     """The stories of `articles` (index order); `texts(position)` adds a fetched text's words."""
-    count = len(articles)
+    return stories_of(facts_of(articles, texts), cancelled)
+
+
+def stories_of(facts: Sequence[Facts], cancelled: Callable[[], bool] = lambda: False) -> Stories:
+    """The stories of the articles these facts are of (see `facts_of`)."""
+    count = len(facts)
     vocabulary: dict[str, int] = {}
     bags: list[dict[int, float]] = []
-    for position, article in enumerate(articles):
+    for position, (title, lede_text, outlet_name, _published) in enumerate(facts):
         bag: dict[int, float] = {}
         # "… | Charlotte Observer": the outlet's own name in a title says who, not what happened.
-        outlet = set(words_of(article.provider.label)) if article.provider.label else set()
-        for word in words_of(article.title):
+        outlet = set(words_of(outlet_name)) if outlet_name else set()
+        for word in words_of(title):
             if word in outlet:
                 continue
             bag[vocabulary.setdefault(word, len(vocabulary))] = TITLE_WEIGHT
-        # The lede's first words only: a slice of the text is enough to find them.
-        lede = words_of(article.excerpt[:200])[:EXCERPT_WORDS] if article.excerpt else []
-        if texts is not None and (text := texts(position)):
-            lede += words_of(text[:200])[:EXCERPT_WORDS]
+        excerpt, _, kept = lede_text.partition("\x00")
+        lede = words_of(excerpt)[:EXCERPT_WORDS] + words_of(kept)[:EXCERPT_WORDS]
         for word in set(lede):
             key = vocabulary.setdefault(word, len(vocabulary))
             bag[key] = bag.get(key, 0.0) + 1.0
@@ -140,7 +159,7 @@ def find_stories(
             return Stories.alone(count)
     vectors, telling = _weigh(bags)
     del bags
-    links = _links(vectors, telling, articles, cancelled)
+    links = _links(vectors, telling, [published for *_rest, published in facts], cancelled)
     return _join(count, links, vectors)
 
 
@@ -181,7 +200,7 @@ def similarity(one: Vector, two: Vector) -> float:
 
 
 def _links(
-    vectors: list[Vector], telling: set[int], articles: Sequence[Article], cancelled: Callable[[], bool]
+    vectors: list[Vector], telling: set[int], dates: list[float | None], cancelled: Callable[[], bool]
 ) -> list[tuple[float, int, int]]:
     """Pairs of articles within the window whose similarity reaches the threshold, with it.
 
@@ -191,8 +210,8 @@ def _links(
     """
     window = WINDOW_DAYS * 86400.0
     dated = sorted(
-        (position for position, article in enumerate(articles) if article.published is not None),
-        key=lambda position: articles[position].published or 0.0,
+        (position for position, published in enumerate(dates) if published is not None),
+        key=lambda position: dates[position] or 0.0,
     )
     held: dict[int, array[int]] = {}
     times: dict[int, array[float]] = {}
@@ -202,7 +221,7 @@ def _links(
     for done, position in enumerate(dated):
         if done % 4096 == 4095 and cancelled():
             return []
-        now = articles[position].published or 0.0
+        now = dates[position] or 0.0
         sums: dict[int, float] = {}
         backed: set[int] = set()
         keys, values = vectors[position]

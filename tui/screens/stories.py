@@ -11,7 +11,8 @@ from textual.worker import get_current_worker
 
 from tui.data.index import ArticleIndex
 from tui.data.loader import LoadResult
-from tui.data.stories import Stories, find_stories
+from tui.data.stories import Stories
+from tui.data.stories_apart import find_stories_apart
 from tui.screens.reader import WORKER_PURPOSE, ReaderScreen
 from tui.widgets.article_list import ArticleList
 
@@ -52,7 +53,9 @@ class StoriesPart(ReaderScreen):
     @work(thread=True, exclusive=True, group="stories", exit_on_error=False, description="Finding stories")
     def find_stories(self, index: ArticleIndex) -> None:
         worker = get_current_worker()
-        stories = find_stories(index.articles, index.fetched.words_of, cancelled=lambda: worker.is_cancelled)
+        stories = find_stories_apart(
+            index.articles, index.fetched.words_of, cancelled=lambda: worker.is_cancelled
+        )
         if not worker.is_cancelled:
             self.app.call_from_thread(self._found, index, stories)
 
