@@ -13,6 +13,7 @@ import pytest
 if TYPE_CHECKING:
     from textual.pilot import Pilot
 
+    from tui.data.load_result import LoadResult
     from tui.screens.main import MainScreen
 
 REPO = Path(__file__).resolve().parent.parent
@@ -182,3 +183,18 @@ def forget_saved_index(seed: Path, cache_dir: Path) -> None:
     from tui.data.snapshot import snapshot_path
 
     snapshot_path(cache_path_for(seed, cache_dir)).unlink()
+
+
+def everything(result: LoadResult) -> tuple[object, ...]:
+    """All a load gives that anyone shows: every article in order, every count, every skipped file."""
+    index = result.index
+    return (
+        tuple(index.articles),
+        index.topics,
+        index.providers,
+        [index.topics_of(article) for article in index.articles],
+        [index.provider_key_at(position) for position in range(len(index))],
+        result.skipped,
+        result.duplicates,
+        result.summary,
+    )

@@ -7,29 +7,14 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import ArticleWriter, article_text
+from conftest import ArticleWriter, article_text, everything
 
 import tui.data.parallel as parallel
 from tui.data.cache import ArticleCache, cache_path_for
 from tui.data.columns import ArticleColumns
-from tui.data.loader import LoadResult, load_directory
+from tui.data.loader import load_directory
 from tui.data.records import Decoder
 from tui.data.snapshot import read_snapshot, snapshot_path
-
-
-def everything(result: LoadResult) -> tuple[object, ...]:
-    """All a load gives that anyone shows: every article in order, every count, every skipped file."""
-    index = result.index
-    return (
-        tuple(index.articles),
-        index.topics,
-        index.providers,
-        [index.topics_of(article) for article in index.articles],
-        [index.provider_key_at(position) for position in range(len(index))],
-        result.skipped,
-        result.duplicates,
-        result.summary,
-    )
 
 
 def settle(path: Path, seconds_ago: float = 60.0) -> None:

@@ -16,7 +16,7 @@ import signal
 import socket
 import subprocess
 import sys
-import time
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
@@ -226,18 +226,16 @@ def server(write_article: ArticleWriter, seed: Path) -> Iterator[tuple[int, subp
 
 
 def _wait_until_listening(process: subprocess.Popen[bytes], port: int) -> None:
-    # textual-serve says "Serving" before it binds the port: connecting is the real sign.
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            output = process.stdout.read().decode(errors="replace") if process.stdout else ""
-            raise AssertionError(f"newsdeck serve ended ({process.returncode}):\n{output}")
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+    """Until the server says where it is: it says so once its port answers."""
+    assert process.stdout is not None
+    said = []
+    for line in process.stdout:  # ends when the server does
+        said.append(line.decode(errors="replace"))
+        if f":{port} (ctrl+c stops)" in said[-1]:
+            # The server logs every request: keep reading, so that a full pipe never stalls it.
+            threading.Thread(target=process.stdout.read, daemon=True).start()
             return
-        except OSError:
-            time.sleep(0.05)
-    raise AssertionError("newsdeck serve never listened")
+    raise AssertionError(f"newsdeck serve ended ({process.wait()}) without listening:\n{''.join(said)}")
 
 
 def _chromium_or_skip() -> None:

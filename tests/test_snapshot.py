@@ -9,7 +9,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from conftest import ArticleWriter, article_text
+from conftest import ArticleWriter, article_text, everything
 
 from tui.data.cache import cache_path_for
 from tui.data.loader import LoadResult, load_directory
@@ -21,21 +21,6 @@ from tui.data.word_index import words_path
 
 def saved_at(seed: Path) -> Path:
     return snapshot_path(cache_path_for(seed))
-
-
-def everything(result: LoadResult) -> tuple[object, ...]:
-    """All a load gives that anyone shows: every article field, every count, every skipped file."""
-    index = result.index
-    return (
-        tuple(index.articles),
-        index.topics,
-        index.providers,
-        [index.topics_of(article) for article in index.articles],
-        [index.provider_key_at(position) for position in range(len(index))],
-        result.skipped,
-        result.duplicates,
-        result.summary,
-    )
 
 
 @pytest.fixture

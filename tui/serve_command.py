@@ -27,6 +27,9 @@ if TYPE_CHECKING:
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
+ANNOUNCE_SECONDS = 10.0
+"""How long the server waits to be reachable before it says where it is all the same."""
+_ANNOUNCE_STEP = 0.02
 QUIT_SECONDS = 3.0
 """How long the apps of open pages get to save their marks and quit when the server stops."""
 
@@ -146,6 +149,7 @@ def _server_class() -> type:
         """textual-serve's server, stopping at once with pages open, and saying where it is."""
 
         shown_directory = ""
+        announcing: asyncio.Task[None] | None = None
 
         def __init__(self, *arguments: Any, **options: Any) -> None:
             super().__init__(*arguments, **options)
@@ -163,10 +167,21 @@ def _server_class() -> type:
                     self.pages.discard(page)
 
         async def on_startup(self, app: web.Application) -> None:
-            print(
-                f"newsdeck serve: {self.shown_directory} at {self.public_url} (ctrl+c stops)",
-                flush=True,
-            )
+            # aiohttp starts listening only after this: the line is said once the port answers,
+            # so whoever reads it (a person, a script, a test) can open the page at once.
+            self.announcing = asyncio.create_task(self._announce())
+
+        async def _announce(self) -> None:
+            reachable = {"": "127.0.0.1", "0.0.0.0": "127.0.0.1", "::": "::1"}.get(self.host, self.host)
+            for _ in range(round(ANNOUNCE_SECONDS / _ANNOUNCE_STEP)):
+                try:
+                    _reader, writer = await asyncio.open_connection(reachable.strip("[]"), self.port)
+                except OSError:
+                    await asyncio.sleep(_ANNOUNCE_STEP)
+                    continue
+                writer.close()
+                break
+            print(f"newsdeck serve: {self.shown_directory} at {self.public_url} (ctrl+c stops)", flush=True)
 
         async def on_shutdown(self, app: web.Application) -> None:
             # aiohttp would wait a minute for open pages: each page's app is asked to quit now (it
