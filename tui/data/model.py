@@ -61,6 +61,8 @@ class Article:
     images: tuple[ImageLink, ...] = ()
     related_size: int = field(default=0, metadata={"count": True})
     """Characters of the file's `related` list: read on demand, never held here."""
+    related_links: str = ""
+    """Digests of the links its first related items name (`related_links`), for finding stories."""
     quality: int | None = None
     heat: int | None = None
     has_body: bool = False

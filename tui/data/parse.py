@@ -40,6 +40,7 @@ from tui.data.front_matter import (
     split_front_matter,
 )
 from tui.data.model import Article
+from tui.data.related_links import MAX_SCANNED, related_link_keys
 from tui.data.sanitize import clean_block
 
 MAX_FILE_BYTES = 64 * 1024 * 1024
@@ -86,7 +87,10 @@ def parse_article(data: bytes, path: str) -> Article:
         raise _lean_too_large(lean_size)
     try:
         return _parse_text(
-            _decode_text(data[:start] + data[end:]), path, related_size=max(0, end - start - 1)
+            _decode_text(data[:start] + data[end:]),
+            path,
+            related_size=max(0, end - start - 1),
+            related_links=related_link_keys(data[start : start + MAX_SCANNED].decode("utf-8", "replace")),
         )
     except SkipFile:
         if not _ANCHOR_BYTES.search(data, start, end):
@@ -152,9 +156,13 @@ def _split_related(text: str) -> tuple[int, int, str, str, int | None]:
     raise SkipFile("front matter is not closed by a --- line")
 
 
-def _parse_text(text: str, path: str, related_size: int | None = None) -> Article:
-    """The article in a file's decoded text; `related_size` when its related block was left out."""
+def _parse_text(text: str, path: str, related_size: int | None = None, related_links: str = "") -> Article:
+    """The article in a file's decoded text; `related_size` (and the block's `related_links`)
+    when its related block was left out."""
     start, end, body, lean, related = _split_related(text)
+    if related is not None:
+        marker = text.find(_RELATED, start)
+        related_links = related_link_keys(text[marker : marker + related + 1])
     lean, secured = cut_top_level(lean, "secured")
     try:
         fields = _load_yaml(lean)
@@ -192,6 +200,7 @@ def _parse_text(text: str, path: str, related_size: int | None = None) -> Articl
         topics=_topics(fields.get("topics")),
         images=_images(fields.get("images")),
         related_size=(related or 0) if related_size is None else related_size,
+        related_links=related_links,
         quality=_int(fields.get("quality")),
         heat=_int(fields.get("heat")),
         has_body=has_body,

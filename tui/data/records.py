@@ -165,7 +165,17 @@ def _parsing_sources() -> bytes:
     not the YAML reader those modules bring in.
     """
     sources = b""
-    for name in ("parse", "front_matter", "fields", "sanitize", "urls", "dates", "folding", "metadata"):
+    for name in (
+        "parse",
+        "front_matter",
+        "fields",
+        "sanitize",
+        "urls",
+        "dates",
+        "folding",
+        "metadata",
+        "related_links",
+    ):
         module = f"tui.data.{name}"
         spec = find_spec(module)
         try:
