@@ -162,7 +162,7 @@ def _parse_text(text: str, path: str, related_size: int | None = None, related_l
     start, end, body, lean, related = _split_related(text)
     if related is not None:
         marker = text.find(_RELATED, start)
-        related_links = related_link_keys(text[marker : marker + related + 1])
+        related_links = related_link_keys(text, marker, marker + related + 1)
     lean, secured = cut_top_level(lean, "secured")
     try:
         fields = _load_yaml(lean)
