@@ -32,6 +32,7 @@ from tui.data.index import ArticleIndex, Selection
 from tui.data.loader import load_directory, read_article_extras
 from tui.data.model import Article, ImageLink, Provider, RelatedItem
 from tui.data.parse import MAX_FILE_BYTES, MAX_LEAN_BYTES, parse_article
+from tui.data.related_links import MAX_LINKS, split_keys
 from tui.data.search import find, parse_query
 
 
@@ -364,11 +365,19 @@ def test_a_big_file_gives_the_article_a_small_one_gives(twenty_megabytes: bytes)
     big = parse_article(twenty_megabytes, "big.md")
     assert big.related_size > small.related_size > 0
     assert _fields(big) == _fields(small)
+    # The first related items' links, the same ones, as many as are read.
+    assert big.related_links.startswith(small.related_links)
+    assert len(split_keys(big.related_links)) == MAX_LINKS
 
 
 def _fields(article: Article) -> dict[str, object]:
-    """Every field but the size of the related list, which a big file gives in bytes."""
-    return {name: getattr(article, name) for name in Article.__dataclass_fields__ if name != "related_size"}
+    """Every field but those of the related list's length: its size, in bytes for a big file,
+    and the links of its first items."""
+    return {
+        name: getattr(article, name)
+        for name in Article.__dataclass_fields__
+        if name not in {"related_size", "related_links"}
+    }
 
 
 @pytest.mark.parametrize(
