@@ -10,6 +10,9 @@ nothing here raises for a network reason.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import functools
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -78,10 +81,30 @@ KINDS = (
 )
 
 
+@functools.cache
 def user_agent() -> str:
-    import tui
+    import tui  # its version is looked up in the installed metadata: once is enough
 
     return f"newsdeck/{tui.__version__} (+{PROJECT_URL})"
+
+
+async def open_client(limits: Limits = Limits()) -> httpx.AsyncClient:
+    """`make_client`, made in a thread: the first one imports httpx and its HTTP/2 stack.
+
+    That is tens of milliseconds on a quiet machine, but seconds while another thread of
+    the reader is busy (finding stories, building the word index), and on the event loop
+    it would stall every key for as long.
+    """
+    return await asyncio.to_thread(_client_ready, limits)
+
+
+def _client_ready(limits: Limits) -> httpx.AsyncClient:
+    client = make_client(limits)
+    # Imported on a client's first connection otherwise, on the event loop (a module of
+    # httpcore's own: if a version moves it, it is imported there as before).
+    with contextlib.suppress(ImportError):
+        from httpcore._backends import anyio  # noqa: F401
+    return client
 
 
 def make_client(limits: Limits = Limits()) -> httpx.AsyncClient:

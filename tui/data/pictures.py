@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tui.data.cache import cache_directory
-from tui.data.fetch import IMAGE_LIMITS, IMAGE_TYPES, Limits, fetch_page, make_client
+from tui.data.fetch import IMAGE_LIMITS, IMAGE_TYPES, Limits, fetch_page, open_client
 from tui.data.sanitize import visible
 
 if TYPE_CHECKING:
@@ -249,7 +249,7 @@ async def load_picture(
                 return picture
             # Kept once because it decoded: it no longer does, so the file is damaged.
             await asyncio.to_thread(cache.forget, url)
-    async with make_client(limits) as client:
+    async with await open_client(limits) as client:
         outcome = await fetch_page(client, url, limits=limits, accept=IMAGE_TYPES)
     if not outcome.ok:
         return Picture(url, reason=visible(outcome.message or "The picture could not be fetched."))

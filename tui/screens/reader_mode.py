@@ -13,7 +13,7 @@ from textual.binding import Binding, BindingType
 
 from tui.data.dates import format_local
 from tui.data.extract import Extracted, extract_page, markdown_links
-from tui.data.fetch import Limits, Outcome, fetch_page, make_client
+from tui.data.fetch import Limits, Outcome, fetch_page, open_client
 from tui.data.fetched_texts import READ_CHARS, story_words
 from tui.data.folding import MAX_BODY_WORDS_CHARS
 from tui.data.index import ArticleIndex
@@ -127,7 +127,7 @@ class ReaderModePart(ReaderScreen):
             etag = stored.etag if again and stored is not None and stored.readable else ""
             since = stored.last_modified if again and stored is not None and stored.readable else ""
             limits = self._limits()
-            async with make_client(limits) as client:
+            async with await open_client(limits) as client:
                 outcome = await fetch_page(client, url, etag=etag, last_modified=since, limits=limits)
             extracted = None
             if outcome.ok:
