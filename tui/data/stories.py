@@ -172,16 +172,21 @@ def weigh(
     """Each article's words as a TF-IDF vector, and the telling words (None if cancelled)."""
     vocabulary: dict[str, int] = {}
     bags: list[dict[int, float]] = []
+    outlets: dict[str, frozenset[str]] = {}
     for position, (title, lede_text, outlet_name, *_rest) in enumerate(facts):
         bag: dict[int, float] = {}
         # "… | Charlotte Observer": the outlet's own name in a title says who, not what happened.
-        outlet = set(words_of(outlet_name)) if outlet_name else set()
+        outlet = outlets.get(outlet_name)
+        if outlet is None:
+            outlet = outlets[outlet_name] = frozenset(words_of(outlet_name))
         for word in words_of(title):
             if word in outlet:
                 continue
             bag[vocabulary.setdefault(word, len(vocabulary))] = TITLE_WEIGHT
         excerpt, _, kept = lede_text.partition("\x00")
-        lede = words_of(excerpt)[:EXCERPT_WORDS] + words_of(kept)[:EXCERPT_WORDS]
+        lede = words_of(excerpt)[:EXCERPT_WORDS]
+        if kept:
+            lede += words_of(kept)[:EXCERPT_WORDS]
         for word in set(lede):
             key = vocabulary.setdefault(word, len(vocabulary))
             bag[key] = bag.get(key, 0.0) + 1.0
