@@ -7,7 +7,7 @@ import random
 from pathlib import Path
 
 from conftest import ArticleWriter
-from test_stories import article
+from test_stories import article, random_archive
 
 from tui.data.loader import load_directory
 from tui.data.model import Article
@@ -87,17 +87,10 @@ def test_loading_keeps_the_keys_and_the_cache_gives_them_back(
 def _archive() -> list[Article]:
     """Random headlines, and the pair's words each in thirty articles far from them in time."""
     rng = random.Random(11)
-    vocabulary = [
-        "".join(rng.choices("abcdefghijklmnopqrstuvwxyz", k=rng.randint(4, 9))) for _ in range(3000)
-    ]
-    archive = [
-        article(" ".join(rng.choices(vocabulary, k=6)), " ".join(rng.choices(vocabulary, k=12)), n / 20)
-        for n in range(1000)
-    ]
+    archive = random_archive(rng, 1000, vocabulary=3000, words=(6, 12), per_day=20)
+    made_up = ["".join(rng.choices("abcdefghijklmnopqrstuvwxyz", k=8)) for _ in range(500)]
     for word in ("Quarrystone", "dam", "cracks", "families", "evacuate"):
-        archive += [
-            article(f"{word} " + " ".join(rng.choices(vocabulary, k=5)), day=200 + n) for n in range(30)
-        ]
+        archive += [article(f"{word} " + " ".join(rng.choices(made_up, k=5)), day=200 + n) for n in range(30)]
     return archive
 
 

@@ -73,6 +73,22 @@ FERRY = [
 ]
 
 
+def random_archive(
+    rng: random.Random, count: int, *, vocabulary: int, words: tuple[int, int], per_day: int
+) -> list[Article]:
+    """`count` articles of random words (title and excerpt word counts), `per_day` a day."""
+    made_up = [
+        "".join(rng.choices("abcdefghijklmnopqrstuvwxyz", k=rng.randint(4, 9))) for _ in range(vocabulary)
+    ]
+    title, excerpt = words
+    return [
+        article(
+            " ".join(rng.choices(made_up, k=title)), " ".join(rng.choices(made_up, k=excerpt)), n / per_day
+        )
+        for n in range(count)
+    ]
+
+
 def stories_of(articles: list[Article]) -> list[set[str]]:
     stories = find_stories(articles)
     return sorted(
@@ -126,14 +142,7 @@ def test_a_chain_of_look_alike_titles_does_not_become_one_story() -> None:
 
 def test_a_very_large_story_is_found_whole() -> None:
     # 300 copies of one report in an archive of 20,000 others (words drawn at random).
-    rng = random.Random(5)
-    vocabulary = [
-        "".join(rng.choices("abcdefghijklmnopqrstuvwxyz", k=rng.randint(4, 9))) for _ in range(4000)
-    ]
-    archive = [
-        article(" ".join(rng.choices(vocabulary, k=9)), " ".join(rng.choices(vocabulary, k=20)), n / 50)
-        for n in range(20_000)
-    ]
+    archive = random_archive(random.Random(5), 20_000, vocabulary=4000, words=(9, 20), per_day=50)
     copies = [
         article(
             "Wildfire forces evacuation of Cedar Valley",
