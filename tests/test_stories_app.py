@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
+from typing import Any
 
+import pytest
 from conftest import ArticleWriter, loaded, status
 from test_stories import TOPICS
 from textual.pilot import Pilot
 
+import tui.screens.stories as stories_screen
 from tui.app import NewsDeckApp
+from tui.data.stories import Stories
+from tui.data.warm import SavedLoad
 from tui.screens.main import MainScreen
 from tui.widgets.article_list import ArticleList
 
@@ -147,3 +153,33 @@ async def test_grouped_the_sparkline_still_counts_articles(write_article: Articl
         await pilot.pause()
         assert screen.listing is not None and screen.listing.view.stories is not None
         assert spark.days == ungrouped
+
+
+async def test_a_warm_start_finds_the_stories_of_the_saved_index_while_the_folder_is_checked(
+    write_article: ArticleWriter, seed: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_seed(write_article)
+    async with NewsDeckApp(seed).run_test() as pilot:
+        await grouped(pilot)  # the first start reads the folder and saves its index
+    events: list[str] = []
+    asked = threading.Event()
+    finder, check = stories_screen.find_stories_apart, SavedLoad.still_current
+
+    def counted(*arguments: Any, **options: Any) -> Stories:
+        events.append("stories asked for")
+        asked.set()
+        return finder(*arguments, **options)
+
+    def checked(saved: SavedLoad, *arguments: Any) -> bool:
+        asked.wait(timeout=10)  # the stories need not wait for the check
+        events.append("folder checked")
+        return check(saved, *arguments)
+
+    monkeypatch.setattr(stories_screen, "find_stories_apart", counted)
+    monkeypatch.setattr(SavedLoad, "still_current", checked)
+    async with NewsDeckApp(seed).run_test(size=(140, 40)) as pilot:
+        screen, articles = await grouped(pilot)
+        assert screen.result is not None and screen.result.from_cache and not screen.result.checking
+        # Found once, for the saved index shown at once; the check kept the index, and them.
+        assert events == ["stories asked for", "folder checked"]
+        assert len(articles.articles) == len(OTHERS) + 1

@@ -43,11 +43,17 @@ class StoriesPart(ReaderScreen):
         found = self.stories
         return found[1] if found is not None and found[0] is index else None
 
+    _finding: ArticleIndex | None = None
+    """The index whose stories are being found."""
+
     def _index_changed(self, result: LoadResult | None) -> None:
-        if result is None or not result.complete or result.checking:
+        # A saved index shown while the folder is checked is worth its stories at once: the
+        # check usually keeps it (the same index), and when it does not, they are found again.
+        if result is None or not result.complete:
             return
         index = result.index
-        if self.stories is None or self.stories[0] is not index:
+        if self._finding is not index and (self.stories is None or self.stories[0] is not index):
+            self._finding = index
             self.find_stories(index)
 
     @work(thread=True, exclusive=True, group="stories", exit_on_error=False, description="Finding stories")
@@ -60,11 +66,18 @@ class StoriesPart(ReaderScreen):
             self.app.call_from_thread(self._found, index, stories)
 
     def _found(self, index: ArticleIndex, stories: Stories) -> None:
+        if self._finding is index:
+            self._finding = None
         if self.index is not index:
             return  # a newer index came meanwhile: its own stories are on their way
         self.stories = (index, stories)
         if self.spec.grouped:
             self.show(article=self.articles.current)
+
+    def job_failed(self, group: str, message: str) -> None:
+        if group == "stories":
+            self._finding = None  # the same index may ask again (a reload that changed nothing)
+        super().job_failed(group, message)
 
     def action_toggle_stories(self) -> None:
         grouped = not self.spec.grouped
