@@ -96,12 +96,14 @@ class ArticleColumns(LazySequence[Article]):
     def __iter__(self) -> Iterator[Article]:
         # Going through all of them: make the rest in one go, which is several times quicker.
         if not self._complete:
+            # Made outside the lock (the columns never change): the list drawing a row on the
+            # UI thread meanwhile must not wait the second this takes at 100,000 articles.
+            every: list[Article | None] = list(map(Article, *self._columns))
             with self._lock:
                 if not self._complete:
-                    every: list[Article | None] = list(map(Article, *self._columns))
                     for position, made in enumerate(self._made):
                         if made is not None:
-                            every[position] = made
+                            every[position] = made  # one object per article, always
                     self._made = every
                     self._complete = True
         return iter(self._made)  # type: ignore[arg-type]
