@@ -11,6 +11,7 @@ from conftest import ArticleWriter, loaded
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from textual.pilot import Pilot
+from textual.widgets import Input
 
 from tui.app import NewsDeckApp
 from tui.data.folding import body_words
@@ -242,3 +243,23 @@ async def test_a_list_found_for_an_earlier_article_is_never_shown(
         held.set()  # the earlier answer comes now: too late to be shown
         await settled(pilot)
         assert similar_titles(screen)[0] == "Football cup final goes to penalties"
+
+
+async def test_a_similar_article_the_search_leaves_out_is_shown_without_the_search(
+    volcano_seed: Path, notices: list[str]
+) -> None:
+    app = NewsDeckApp(volcano_seed)
+    async with app.run_test(size=(160, 50)) as pilot:
+        screen = await settled(pilot)
+        await pilot.press("slash", *"erupts", "enter")
+        await settled(pilot)
+        assert [article.title for article in screen.query_one(ArticleList).articles] == [
+            "Volcano erupts on remote island"
+        ]
+        screen.query_one(SimilarList).focus()
+        await pilot.press("enter")
+        assert shown(screen) == "Island volcano sends lava into the sea"
+        assert screen.spec.query == "" and screen.query_one("#search", Input).value == ""
+        assert "Showing all articles: the search or unread-only left it out." in notices
+        await pilot.press("backspace")
+        assert shown(screen) == "Volcano erupts on remote island" and screen.spec.query == "erupts"

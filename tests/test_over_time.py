@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from conftest import ArticleWriter, loaded, status
 from textual.pilot import Pilot
+from textual.widgets import OptionList
 
 from tui.app import NewsDeckApp
 from tui.data.index import ArticleIndex
@@ -232,3 +233,19 @@ async def test_the_palette_opens_the_statistics(dated_seed: Path) -> None:
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, StatisticsScreen)
+
+
+async def test_the_palette_says_which_keys_narrow_the_list(dated_seed: Path) -> None:
+    app = NewsDeckApp(dated_seed)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await loaded(pilot)
+        await pilot.press("ctrl+p", *"statistics")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        hits = app.screen.query_one(OptionList)
+        shown = [
+            str(getattr(hits.get_option_at_index(n).prompt, "plain", "")) for n in range(hits.option_count)
+        ]
+        # Brackets in the help are text, not markup that swallows them.
+        assert any("[ or ] lists a period" in text for text in shown), shown

@@ -183,3 +183,22 @@ async def test_a_warm_start_finds_the_stories_of_the_saved_index_while_the_folde
         # Found once, for the saved index shown at once; the check kept the index, and them.
         assert events == ["stories asked for", "folder checked"]
         assert len(articles.articles) == len(OTHERS) + 1
+
+
+async def test_c_keeps_the_cursor_on_the_story_of_the_article_it_was_on(
+    write_article: ArticleWriter, seed: Path
+) -> None:
+    write_seed(write_article)
+    newest = "Museum opens a wing for maps"
+    write_article("n.md", title=newest, url="https://n.example/n", published="2024-03-20T08:00:00Z")
+    async with NewsDeckApp(seed).run_test(size=(140, 40)) as pilot:
+        screen = await loaded(pilot)
+        await pilot.app.workers.wait_for_complete()
+        articles = screen.query_one(ArticleList)
+        articles.focus()
+        await pilot.press("down", "down", "down")  # the story's last article, under two of its own
+        assert screen.current is not None and screen.current.title == STORY[0]
+        await pilot.press("c")
+        await pilot.pause()
+        # Folded under its story's row, which another of its articles heads.
+        assert articles.cursor == 1 and STORY[2] in rows(articles)[1]

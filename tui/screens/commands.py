@@ -9,7 +9,6 @@ from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Matcher, Provider
 from textual.content import Content
-from textual.markup import escape
 
 from tui.data.dates import format_local
 from tui.data.model import Article
@@ -22,6 +21,15 @@ from tui.screens.reader import ReaderScreen
 # the newest titles holding the query's letters in order are scored.
 MAX_ARTICLE_CANDIDATES = 300
 _YIELD_EVERY = 2_000
+
+
+def _literal(text: str) -> str:
+    """`text` as markup that shows exactly it: every `[` escaped.
+
+    (Textual's `escape` leaves a `[` it does not take for a tag, such as `[ or ]`, which
+    the markup reader then swallows.)
+    """
+    return text.replace("[", "\\[")
 
 
 def _letters_in_order(query: str) -> re.Pattern[str]:
@@ -76,7 +84,7 @@ class NewsCommands(Provider):
         statistics = self._statistics()
         if statistics is not None:
             text, help_text, callback = statistics
-            yield DiscoveryHit(Content(text), callback, text=text, help=escape(help_text))
+            yield DiscoveryHit(Content(text), callback, text=text, help=_literal(help_text))
         for count, (text, help_text, callback) in enumerate(self._places()):
             if count >= 12:
                 break
@@ -91,7 +99,7 @@ class NewsCommands(Provider):
         statistics = self._statistics()
         if statistics is not None and (score := matcher.match(statistics[0])) > 0:
             text, help_text, callback = statistics
-            yield Hit(score, _marked(matcher, text), callback, text=text, help=escape(help_text))
+            yield Hit(score, _marked(matcher, text), callback, text=text, help=_literal(help_text))
         for number, (text, help_text, callback) in enumerate(self._places()):
             if number % 100 == 99:
                 await asyncio.sleep(0)  # thousands of providers: typing goes on meanwhile
@@ -119,5 +127,5 @@ class NewsCommands(Provider):
                     partial(main.post_message, JumpToArticle(article)),
                     text=article.title,
                     # The palette reads help text as markup: a provider's name is data.
-                    help=escape(f"{article.provider.label} · {format_local(article.published)}"),
+                    help=_literal(f"{article.provider.label} · {format_local(article.published)}"),
                 )

@@ -11,6 +11,7 @@ from tui.data.index import Selection
 from tui.data.model import Article
 from tui.data.sanitize import visible
 from tui.data.urls import is_web_url, web_url_problem
+from tui.data.view_spec import ViewSpec, build_view
 from tui.screens.reader import ReaderScreen
 from tui.widgets.related_list import RelatedList
 from tui.widgets.similar_list import SimilarList
@@ -114,13 +115,24 @@ class LinksPart(ReaderScreen):
             self.remember_place()
         if self.maximized is not None:
             self.minimize()
-        selection = self.spec.selection
-        position = index.position_of(article)
-        in_view = position is not None and index.select(selection).row_of(position) is not None
-        self.show(
-            self.spec if in_view else self.spec.but(selection=Selection(every=selection.every)), article
-        )
+        wider, why = self._list_holding(article)
+        if why:
+            self.clear_search_silently()
+            self.notify(f"Showing all articles: {why}.", timeout=4)
+        self.show(wider, article)
         self.articles.focus()
+
+    def _list_holding(self, article: Article) -> tuple[ViewSpec, str]:
+        """The narrowest list that holds `article`: this one, all articles, then without the
+        search and unread-only too (with why, then)."""
+        spec, index = self.spec, self.index
+        every = Selection(every=spec.selection.every)
+        for wider in (spec, spec.but(selection=every)):
+            if index is not None:
+                shown = build_view(wider, index, self.marks, self.stories_for(index))
+                if self.row_in(shown, article) is not None:
+                    return wider, ""
+        return spec.but(selection=every, query="", unread_only=False), "the search or unread-only left it out"
 
     def on_markdown_link_clicked(self, event: Markdown.LinkClicked) -> None:
         self.open_link(event.href)

@@ -159,7 +159,14 @@ class ReaderScreen(Screen[None]):
         if position is None:
             replacement = index.find_url(article.url)
             position = index.position_of(replacement) if replacement else None
-        return shown.articles.row_of(position) if position is not None else None
+        if position is None:
+            return None
+        row = shown.articles.row_of(position)
+        story = shown.stories.story_id(position) if shown.stories is not None else None
+        if row is None and shown.stories is not None and story is not None:
+            # Folded into its story: the story's row, headed by another of its articles.
+            row = shown.articles.row_of(shown.stories.members[story][0])
+        return row
 
     def keep_current(self, spec: ViewSpec) -> None:
         """Show `spec`, keeping the highlighted article highlighted when it is still there."""
