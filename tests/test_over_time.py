@@ -188,6 +188,35 @@ async def test_statistics_narrow_the_list_to_the_period_under_the_cursor(dated_s
         assert "3 articles" in status(screen)
 
 
+async def test_home_end_and_pages_move_the_period_cursor_far(
+    write_article: ArticleWriter, seed: Path
+) -> None:
+    # A year and a half of days: one key a day would be hundreds of presses.
+    for number, day in enumerate(["2023-01-02", "2023-06-15", "2024-06-30"]):
+        write_article(
+            f"{number}.md",
+            title=f"Story {number}",
+            url=f"https://n.example/{number}",
+            published=f"{day}T10:00:00Z",
+        )
+    app = NewsDeckApp(seed)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await loaded(pilot)
+        await pilot.press("S")
+        await app.screen.workers.wait_for_complete()
+        await pilot.pause()
+        plot = app.screen.query_one(PeriodPlot)
+        assert plot.period == (date(2024, 6, 30), date(2024, 7, 1))
+        await pilot.press("home")
+        assert plot.period == (date(2023, 1, 2), date(2023, 1, 3))
+        await pilot.press("pagedown", "pagedown")
+        assert plot.period == (date(2023, 3, 3), date(2023, 3, 4))
+        await pilot.press("end", "pageup")
+        assert plot.period == (date(2024, 5, 31), date(2024, 6, 1))
+        await pilot.press("w", "home", "pagedown")
+        assert plot.period == (date(2023, 4, 3), date(2023, 4, 10))  # 13 weeks on from 2 January
+
+
 async def test_weeks_and_escape(dated_seed: Path) -> None:
     app = NewsDeckApp(dated_seed)
     async with app.run_test(size=(100, 30)) as pilot:

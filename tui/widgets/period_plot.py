@@ -94,6 +94,38 @@ class PeriodPlot(_SizedPlot, can_focus=True):
             tooltip="On the statistics screen's plot: the period after",
             id="newsdeck.period-later",
         ),
+        Binding(
+            "pageup",
+            "page(-1)",
+            "A month earlier",
+            show=False,
+            tooltip="On the statistics screen's plot: 30 days (13 weeks) before",
+            id="newsdeck.period-page-earlier",
+        ),
+        Binding(
+            "pagedown",
+            "page(1)",
+            "A month later",
+            show=False,
+            tooltip="On the statistics screen's plot: 30 days (13 weeks) after",
+            id="newsdeck.period-page-later",
+        ),
+        Binding(
+            "home",
+            "move(-1_000_000)",
+            "First",
+            show=False,
+            tooltip="On the statistics screen's plot: the first period",
+            id="newsdeck.period-first",
+        ),
+        Binding(
+            "end",
+            "move(1_000_000)",
+            "Last",
+            show=False,
+            tooltip="On the statistics screen's plot: the newest period",
+            id="newsdeck.period-last",
+        ),
     ]
 
     periods: reactive[Periods] = reactive(Periods, init=False)
@@ -119,6 +151,10 @@ class PeriodPlot(_SizedPlot, can_focus=True):
     def action_move(self, step: int) -> None:
         if self.periods.counts:
             self.cursor = min(max(0, self.cursor + step), len(self.periods) - 1)
+
+    def action_page(self, direction: int) -> None:
+        # Years of days one key at a time are hundreds of presses: a month (a quarter of weeks).
+        self.action_move(direction * (30 if self.periods.length == 1 else 13))
 
     def watch_cursor(self) -> None:
         self.redraw()
