@@ -202,3 +202,31 @@ async def test_c_keeps_the_cursor_on_the_story_of_the_article_it_was_on(
         await pilot.pause()
         # Folded under its story's row, which another of its articles heads.
         assert articles.cursor == 1 and STORY[2] in rows(articles)[1]
+
+
+async def test_a_story_unfolded_on_the_last_line_shows_its_articles(
+    write_article: ArticleWriter, seed: Path
+) -> None:
+    write_seed(write_article)
+    for number in range(12):  # newer news, so the story is far down the list
+        write_article(
+            f"n{number}.md",
+            title=f"Museum opens wing {number} for maps",
+            url=f"https://n.example/n{number}",
+            published=f"2024-03-2{number % 10}T0{number // 10}:00:00Z",
+        )
+    async with NewsDeckApp(seed).run_test(size=(80, 24)) as pilot:
+        _screen, articles = await grouped(pilot)
+        articles.focus()
+        story_row = next(row for row, text in enumerate(rows(articles)) if "+2 sources" in text)
+        await pilot.press(*["down"] * story_row)
+        height = articles.scrollable_content_region.height
+        assert story_row >= height  # scrolled: the story is on the list's last line
+        assert articles.scroll_offset.y + height - 1 == story_row
+        await pilot.press("right")
+        await pilot.pause()
+        assert (
+            "└ Harbourton ferry strike ends after"
+            in articles.render_row(story_row + 2, 80, articles.rich_style).text
+        )
+        assert articles.scroll_offset.y <= story_row and story_row + 2 < articles.scroll_offset.y + height

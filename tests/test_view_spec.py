@@ -103,6 +103,9 @@ def test_the_words_about_a_view(index: ArticleIndex) -> None:
     assert selection_label(None, both) == "All articles"
     assert empty_message(ViewSpec(query="x")) == "No articles match this search."
     assert empty_message(ViewSpec(unread_only=True)).startswith("No unread articles here")
+    assert empty_message(ViewSpec(query="x", unread_only=True)).startswith(
+        "No unread articles match this search"
+    )
     assert empty_message(ViewSpec(selection=Selection(starred=True))).startswith("No starred articles yet")
     assert empty_message(ViewSpec()) == "No articles in this directory."
     assert (

@@ -63,7 +63,13 @@ MAIN_BINDINGS: list[BindingType] = [
         tooltip="With several topics chosen: articles in any of them, or in all",
         id="newsdeck.any-all",
     ),
-    Binding("m", "toggle_read", "Read", tooltip="Mark the article read or unread", id="newsdeck.toggle-read"),
+    Binding(
+        "m",
+        "toggle_read",
+        "Read",
+        tooltip="Mark the article (a folded story: all its articles) read or unread",
+        id="newsdeck.toggle-read",
+    ),
     Binding(
         "M",
         "mark_all_read",

@@ -98,6 +98,9 @@ class StoriesPart(ReaderScreen):
         unfolded = self.spec.unfolded
         if message.unfold and story not in unfolded:
             self.show(self.spec.but(unfolded=unfolded | {story}), self.articles.current)
+            # Unfolded on the list's last line, its articles would be out of sight below.
+            row, size = self.articles.cursor, len(rows.members[story])
+            self.call_after_refresh(self.articles.reveal, row, size)
         elif not message.unfold and story in unfolded:
             # Folding from a member row goes to the story's row: the member row is gone.
             head = listing.view.index.articles[rows.members[story][0]]

@@ -107,6 +107,12 @@ class VirtualList(ScrollView, can_focus=True):
         self.cursor = cursor
         self.refresh()
 
+    def reveal(self, row: int, rows: int) -> None:
+        """Scroll so that `rows` rows from `row` are in sight, as many as fit, `row` first."""
+        if self._row_count:
+            height = max(1, min(rows, self.scrollable_content_region.height))
+            self.scroll_to_region(Region(0, row, 1, height), animate=False, force=True)
+
     def set_empty_message(self, message: str) -> None:
         self.empty_message = message
         if not self._row_count:
