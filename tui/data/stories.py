@@ -25,9 +25,11 @@ from __future__ import annotations
 import math
 import re
 from array import array
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
+from tui.data.columns import ArticleColumns
 from tui.data.folding import normalize
 from tui.data.model import Article
 from tui.data.related_links import link_key, split_keys
@@ -124,24 +126,31 @@ own links (NUL between them) and the keys of those its related items name."""
 
 
 def facts_of(articles: Sequence[Article], texts: Callable[[int], str] | None = None) -> list[Facts]:
-    """The little of each article that grouping reads: cheap to send to another process."""
+    """The little of each article that grouping reads: cheap to send to another process.
+
+    Read field by field: an index from the saved one holds its articles as columns, and
+    making 100,000 `Article`s only to read six fields of each took most of this time.
+    """
     facts: list[Facts] = []
-    for position, article in enumerate(articles):
+    titles, excerpts, providers, dates, originals, webs, named = (
+        _column(articles, name)
+        for name in ("title", "excerpt", "provider", "published", "original_url", "web_url", "related_links")
+    )
+    for position, (title, excerpt, provider, published, original, web, links) in enumerate(
+        zip(titles, excerpts, providers, dates, originals, webs, named, strict=True)
+    ):
         # A slice of the texts is enough to find their first words.
-        lede = article.excerpt[:200]
+        lede = excerpt[:200]
         if texts is not None and (text := texts(position)):
             lede = f"{lede}\x00{text[:200]}"
-        facts.append(
-            (
-                article.title,
-                lede,
-                article.provider.label,
-                article.published,
-                f"{article.original_url}\x00{article.web_url}",
-                article.related_links,
-            )
-        )
+        facts.append((title, lede, provider.label, published, f"{original}\x00{web}", links))
     return facts
+
+
+def _column(articles: Sequence[Article], name: str) -> Iterable[Any]:
+    if isinstance(articles, ArticleColumns):
+        return articles.column(name)
+    return (getattr(article, name) for article in articles)
 
 
 def find_stories(
