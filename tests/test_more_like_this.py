@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import ArticleWriter, loaded
@@ -61,6 +62,27 @@ def test_the_most_similar_comes_first_and_the_unrelated_not_at_all() -> None:
     found = titles_like(index, "Volcano erupts on remote island")
     assert found[:2] == ["Island volcano eruption sends lava into harbour", "Volcano monitored by scientists"]
     assert "Cup final ends in a draw" not in found
+
+
+def test_another_story_counts_once_and_the_articles_own_story_whole() -> None:
+    index = make_index(
+        ("Volcano erupts on remote island", "Lava from the volcano reached the sea near the island harbour"),
+        ("Island volcano eruption sends lava into harbour", "The remote volcano keeps erupting"),
+        ("Remote island volcano erupts, lava reaches harbour", "The volcano keeps erupting"),
+        ("Scientists watch the remote island volcano", "A team watches the crater near the harbour"),
+        ("Remote island volcano watched by scientists", "A team watches its crater by the sea"),
+        *FILLER,
+    )
+    article = index.articles[0]
+    alone = [found.title for found in more_like_this(index, article)]
+    assert set(alone[:4]) == {item.title for item in index.articles[1:5]}
+    # Stories: the eruption's three reports (the article's own), the scientists' two.
+    stories = {0: 0, 1: 0, 2: 0, 3: 3, 4: 3}
+    grouped = [
+        found.title for found in more_like_this(index, article, story_of=lambda at: stories.get(at, at))
+    ]
+    scientists = [title for title in alone if "scientists" in title.casefold()]
+    assert grouped == [title for title in alone if title != scientists[1]]
 
 
 def test_the_article_itself_and_its_copies_are_left_out() -> None:
@@ -227,10 +249,10 @@ async def test_a_list_found_for_an_earlier_article_is_never_shown(
     held = threading.Event()
     real = similar.more_like_this
 
-    def slow_for_the_first(index: ArticleIndex, article: Article) -> list[Article]:
+    def slow_for_the_first(index: ArticleIndex, article: Article, **options: Any) -> list[Article]:
         if article.title.startswith("Volcano erupts"):
             held.wait(10)  # still finding it when the reader moves on
-        return real(index, article)
+        return real(index, article, **options)
 
     app = NewsDeckApp(volcano_seed)
     async with app.run_test(size=(160, 50)) as pilot:

@@ -142,9 +142,19 @@ def rank(
     return chosen
 
 
-def more_like_this(index: ArticleIndex, article: Article, limit: int = LIMIT) -> list[Article]:
+def more_like_this(
+    index: ArticleIndex,
+    article: Article,
+    limit: int = LIMIT,
+    story_of: Callable[[int], int] | None = None,
+) -> list[Article]:
     """Up to `limit` articles of `index` most like `article`, best first; never itself nor a copy
-    of it (the same URL). Builds the word index if it is not ready: call it off the UI thread."""
+    of it (the same URL). Builds the word index if it is not ready: call it off the UI thread.
+
+    With `story_of` (index position -> story), another story counts once, by its best article:
+    six outlets' copies of one report would otherwise fill the list. The other reports of the
+    article's own story all stay: they are the same event told by others.
+    """
     position = index.position_of(article)
     word_index = index.search_index()
     fetched = index.fetched
@@ -177,10 +187,29 @@ def more_like_this(index: ArticleIndex, article: Article, limit: int = LIMIT) ->
         article.body_words,
         fetched.words_of(position) if position is not None else "",
     )
+    wanted = limit if story_of is None else limit * _PER_STORY
     found = rank(
-        held, postings, counts, word_index.size, length, exclude, limit, own=int(position is not None)
+        held, postings, counts, word_index.size, length, exclude, wanted, own=int(position is not None)
     )
-    return [articles[scored.position] for scored in found]
+    positions = [scored.position for scored in found]
+    if story_of is not None:
+        positions = _one_per_story(positions, story_of, story_of(position) if position is not None else None)
+    return [articles[at] for at in positions[:limit]]
+
+
+_PER_STORY = 3
+"""Candidates ranked per place in the list when stories count once: room for those folded away."""
+
+
+def _one_per_story(positions: list[int], story_of: Callable[[int], int], own: int | None) -> list[int]:
+    seen: set[int] = set()
+    kept = []
+    for at in positions:
+        story = story_of(at)
+        if story == own or story not in seen:
+            seen.add(story)
+            kept.append(at)
+    return kept
 
 
 def _body_words(articles: Sequence[Article]) -> Callable[[int], str]:

@@ -53,7 +53,9 @@ class MoreLikeThisPart(ReaderScreen):
 
     @work(exclusive=True, group="more-like-this", exit_on_error=False, description="Finding similar articles")
     async def _find_similar(self, index: ArticleIndex, article: Article, round_: int) -> None:
-        found = await asyncio.to_thread(more_like_this, index, article)
+        stories = self.stories_for(index)
+        story_of = stories.story_of.__getitem__ if stories is not None else None
+        found = await asyncio.to_thread(more_like_this, index, article, story_of=story_of)
         if round_ != self._similar_round or index is not self.index:
             return  # the reader moved on meanwhile: this list is for an article no longer shown
         similar = self.query_one(SimilarList)
