@@ -176,6 +176,10 @@ class PeriodPlot(_SizedPlot, can_focus=True):
         _whole_ticks(self, max(periods.counts))
 
 
+_LEGEND_ROWS = 14
+"""The smallest plot height at which the legend of five lines leaves room for them."""
+
+
 class SeriesPlot(_SizedPlot):
     """A line per topic or provider over the same periods."""
 
@@ -200,7 +204,8 @@ class SeriesPlot(_SizedPlot):
         for number, (name, total, periods) in enumerate(series):
             counts = periods.weekly() if span.length == 7 else periods
             aligned = counts.aligned(span.first, len(span))
-            label = visible(f"{name} ({total:,})")
+            # A legend is a row per line: in a small plot it would cover the lines it names.
+            label = visible(f"{name} ({total:,})") if self.size.height >= _LEGEND_ROWS else None
             plt.plot(numbers, list(aligned.counts), color=_COLORS[number % len(_COLORS)], label=label)
             highest = max(highest, *aligned.counts)
         plt.xticks(*_ticks(span, self.size.width))
