@@ -282,6 +282,6 @@ async def test_a_similar_article_the_search_leaves_out_is_shown_without_the_sear
         await pilot.press("enter")
         assert shown(screen) == "Island volcano sends lava into the sea"
         assert screen.spec.query == "" and screen.query_one("#search", Input).value == ""
-        assert "Showing all articles: the search or unread-only left it out." in notices
+        assert "Showing all articles: the search left it out." in notices
         await pilot.press("backspace")
         assert shown(screen) == "Volcano erupts on remote island" and screen.spec.query == "erupts"

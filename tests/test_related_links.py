@@ -7,11 +7,12 @@ import random
 from pathlib import Path
 
 from conftest import ArticleWriter
+from test_data_fixes import big_article
 from test_stories import article, random_archive
 
 from tui.data.loader import load_directory
 from tui.data.model import Article
-from tui.data.parse import MAX_LEAN_BYTES
+from tui.data.parse import MAX_LEAN_BYTES, parse_article
 from tui.data.related_links import MAX_LINKS, link_key, related_link_keys, split_keys
 from tui.data.stories import WINDOW_DAYS, find_stories
 
@@ -58,6 +59,27 @@ def test_keys_from_damaged_text_match_nothing_and_never_raise() -> None:
         "welve-digit ",
     ]
     assert split_keys("abc") == []
+    # As a damaged cache row could give them: grouping reads them as keys that name nothing.
+    damaged = [
+        dataclasses.replace(article(title, day=number), related_links=junk)
+        for number, (title, junk) in enumerate(
+            [("Ferry strike ends", "\x00\x1b[31m" * 9), ("Budget passes", "é" * 25), ("Snow falls", "1" * 13)]
+        )
+    ]
+    assert find_stories(damaged).grouped == 0
+    assert related_link_keys("Url: https://a.example/x\n web") == ""  # no field named before it
+
+
+def test_the_links_are_read_from_the_related_block_only() -> None:
+    # Over MAX_LEAN_BYTES, and its related block short: the body's text is not a related link.
+    body = "webUrl: https://body.example/x\n" + "y" * (MAX_LEAN_BYTES - 1500)
+    data = big_article(8, body=body)
+    assert len(data) > MAX_LEAN_BYTES  # its related block is cut out before decoding
+    big = parse_article(data, "big.md")
+    small = parse_article(big_article(8, body="webUrl: https://body.example/x\n"), "small.md")
+    assert big.related_links == small.related_links
+    assert link_key("https://body.example/x") not in split_keys(big.related_links)
+    assert len(split_keys(big.related_links)) == 8
 
 
 def test_loading_keeps_the_keys_and_the_cache_gives_them_back(

@@ -17,6 +17,7 @@ from tui.data.stories import Stories
 from tui.data.warm import SavedLoad
 from tui.screens.main import MainScreen
 from tui.widgets.article_list import ArticleList
+from tui.widgets.similar_list import SimilarList
 
 STORY = [
     "Harbourton ferry strike ends after nine days of talks",
@@ -230,3 +231,22 @@ async def test_a_story_unfolded_on_the_last_line_shows_its_articles(
             in articles.render_row(story_row + 2, 80, articles.rich_style).text
         )
         assert articles.scroll_offset.y <= story_row and story_row + 2 < articles.scroll_offset.y + height
+
+
+async def test_opening_an_article_folded_in_a_story_unfolds_it(
+    write_article: ArticleWriter, seed: Path
+) -> None:
+    write_seed(write_article)
+    async with NewsDeckApp(seed).run_test(size=(140, 40)) as pilot:
+        screen, articles = await grouped(pilot)
+        for _ in range(2):  # the word index, then the similar articles of the story's first
+            await pilot.app.workers.wait_for_complete()
+            await pilot.pause()
+        similar = screen.query_one(SimilarList)
+        titles = [article.title for article in similar.similar]
+        assert STORY[0] in titles  # its own story's other reports are its closest
+        similar.focus()
+        await pilot.press(*["down"] * titles.index(STORY[0]), "enter")
+        await pilot.pause()
+        assert screen.current is not None and screen.current.title == STORY[0]
+        assert "└ " + STORY[0] in rows(articles)[articles.cursor]

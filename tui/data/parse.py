@@ -90,7 +90,9 @@ def parse_article(data: bytes, path: str) -> Article:
             _decode_text(data[:start] + data[end:]),
             path,
             related_size=max(0, end - start - 1),
-            related_links=related_link_keys(data[start : start + MAX_SCANNED].decode("utf-8", "replace")),
+            related_links=related_link_keys(
+                data[start : min(end, start + MAX_SCANNED)].decode("utf-8", "replace")
+            ),
         )
     except SkipFile:
         if not _ANCHOR_BYTES.search(data, start, end):

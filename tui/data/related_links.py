@@ -53,7 +53,11 @@ def related_link_keys(block: str, start: int = 0, stop: int | None = None) -> st
         # The field's own line (`    webUrl:`, `  - originalUrl:`), not `ampWebUrl:` or a value.
         for name in _LINK_FIELDS:
             opening = at - len(name)
-            if block.startswith(name, opening) and (opening == start or block[opening - 1] in " -\n"):
+            if (
+                opening >= start
+                and block.startswith(name, opening)
+                and (opening == start or block[opening - 1] in " -\n")
+            ):
                 line_end = block.find("\n", at, end)
                 url = _scalar(block[at + 4 : line_end if line_end >= 0 else end])
                 if url.startswith(_WEB) and " " not in url and (key := link_key(url)) not in keys:

@@ -202,6 +202,7 @@ _PER_STORY = 3
 
 
 def _one_per_story(positions: list[int], story_of: Callable[[int], int], own: int | None) -> list[int]:
+    """`positions` (best first) with each other story's best only; `own` story's all kept."""
     seen: set[int] = set()
     kept = []
     for at in positions:

@@ -148,6 +148,7 @@ def facts_of(articles: Sequence[Article], texts: Callable[[int], str] | None = N
 
 
 def _column(articles: Sequence[Article], name: str) -> Iterable[Any]:
+    """Every article's `name`, from the saved index's column when there is one (no `Article` made)."""
     if isinstance(articles, ArticleColumns):
         return articles.column(name)
     return (getattr(article, name) for article in articles)

@@ -35,7 +35,7 @@ def empty_message(spec: ViewSpec) -> str:
     """Why the list is empty, and what would fill it."""
     selection = spec.selection
     if spec.searching and spec.unread_only:
-        return "No unread articles match this search (u shows read ones too)."
+        return "No unread articles match this search."
     if spec.searching:
         return "No articles match this search."
     if spec.unread_only:

@@ -107,32 +107,52 @@ class LinksPart(ReaderScreen):
         self.go_to_article(article)
 
     def go_to_article(self, article: Article) -> None:
-        """Show `article` of the index in the list, all articles if its selection lacks it; back returns."""
+        """Show `article` of the index in the narrowest list that holds it; back returns here."""
         index = self.index
         if index is None:
             return
+        found = self._list_holding(article)
+        if found is None:
+            self.notify("That article is no longer in the directory.", severity="warning", timeout=4)
+            return
+        wider, why = found
         if article is not self.current:
             self.remember_place()
         if self.maximized is not None:
             self.minimize()
-        wider, why = self._list_holding(article)
         if why:
-            self.clear_search_silently()
+            if wider.query != self.spec.query:
+                self.clear_search_silently()
             self.notify(f"Showing all articles: {why}.", timeout=4)
         self.show(wider, article)
         self.articles.focus()
 
-    def _list_holding(self, article: Article) -> tuple[ViewSpec, str]:
-        """The narrowest list that holds `article`: this one, all articles, then without the
-        search and unread-only too (with why, then)."""
+    def _list_holding(self, article: Article) -> tuple[ViewSpec, str] | None:
+        """The narrowest list that holds `article` on a row of its own, and why it is wider
+        than this one ("" when it is not); None when no list does (it left the index)."""
         spec, index = self.spec, self.index
+        if index is None:
+            return None
         every = Selection(every=spec.selection.every)
-        for wider in (spec, spec.but(selection=every)):
-            if index is not None:
-                shown = build_view(wider, index, self.marks, self.stories_for(index))
-                if self.row_in(shown, article) is not None:
-                    return wider, ""
-        return spec.but(selection=every, query="", unread_only=False), "the search or unread-only left it out"
+        read_too = spec.but(selection=every, unread_only=False)
+        candidates = [
+            (spec, ""),
+            (spec.but(selection=every), ""),
+            (read_too, "unread-only left it out"),
+            (read_too.but(query=""), "the search left it out"),
+        ]
+        position = index.position_of(article)
+        for wider, why in candidates:
+            shown = build_view(wider, index, self.marks, self.stories_for(index))
+            if self.row_in(shown, article) is None:
+                continue
+            rows = shown.stories
+            story = rows.story_id(position) if rows is not None and position is not None else None
+            if story is not None and position is not None and shown.articles.row_of(position) is None:
+                # Folded under another article of its story: unfolded, it has its own row.
+                wider = wider.but(unfolded=wider.unfolded | {story})
+            return wider, why
+        return None
 
     def on_markdown_link_clicked(self, event: Markdown.LinkClicked) -> None:
         self.open_link(event.href)

@@ -75,7 +75,8 @@ class StoriesPart(ReaderScreen):
             self.show(article=self.articles.current)
 
     def job_failed(self, group: str, message: str) -> None:
-        if group == "stories":
+        running = any(worker.group == "stories" and not worker.is_finished for worker in self.app.workers)
+        if group == "stories" and not running:
             self._finding = None  # the same index may ask again (a reload that changed nothing)
         super().job_failed(group, message)
 
@@ -97,10 +98,13 @@ class StoriesPart(ReaderScreen):
             return
         unfolded = self.spec.unfolded
         if message.unfold and story not in unfolded:
-            self.show(self.spec.but(unfolded=unfolded | {story}), self.articles.current)
+            head = listing.view.index.articles[rows.members[story][0]]
+            self.show(self.spec.but(unfolded=unfolded | {story}), head)
             # Unfolded on the list's last line, its articles would be out of sight below.
-            row, size = self.articles.cursor, len(rows.members[story])
-            self.call_after_refresh(self.articles.reveal, row, size)
+            shown = self.listing
+            row = shown.view.articles.row_of(rows.members[story][0]) if shown is not None else None
+            if row is not None:
+                self.call_after_refresh(self.articles.reveal, row, len(rows.members[story]))
         elif not message.unfold and story in unfolded:
             # Folding from a member row goes to the story's row: the member row is gone.
             head = listing.view.index.articles[rows.members[story][0]]
