@@ -250,3 +250,45 @@ async def test_opening_an_article_folded_in_a_story_unfolds_it(
         await pilot.pause()
         assert screen.current is not None and screen.current.title == STORY[0]
         assert "└ " + STORY[0] in rows(articles)[articles.cursor]
+
+
+async def test_more_like_this_is_found_again_once_the_stories_are_known(
+    write_article: ArticleWriter, seed: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_seed(write_article)
+    contract = [
+        "Harbourton ferry workers vote on a new contract",
+        "Ferry workers in Harbourton vote on contract",
+    ]
+    for number, title in enumerate(contract):
+        write_article(
+            f"c{number}.md",
+            title=title,
+            url=f"https://n.example/c{number}",
+            published=f"2024-02-0{number + 1}T12:00:00Z",
+            provider=f"Paper {number}",
+        )
+    release = threading.Event()
+    finder = stories_screen.find_stories_apart
+
+    def held(*arguments: Any, **options: Any) -> Stories:
+        release.wait(timeout=10)  # the stories come after the first list of similar articles
+        return finder(*arguments, **options)
+
+    monkeypatch.setattr(stories_screen, "find_stories_apart", held)
+    app = NewsDeckApp(seed)
+    async with app.run_test(size=(140, 40)) as pilot:
+        # Not `loaded`: that waits for every worker, the held one too.
+        while not isinstance(app.screen, MainScreen) or not app.screen.query_one(SimilarList).similar:
+            await pilot.pause()
+        screen = app.screen
+        similar = screen.query_one(SimilarList)
+        assert screen.stories is None
+        assert set(contract) <= {article.title for article in similar.similar}
+        release.set()
+        while screen.stories is None or not similar.similar:
+            await pilot.app.workers.wait_for_complete()
+            await pilot.pause()
+        titles = [article.title for article in similar.similar]
+        assert len(set(contract) & set(titles)) == 1
+        assert {STORY[0], STORY[1]} <= set(titles)  # its own story stays whole

@@ -64,6 +64,11 @@ class MoreLikeThisPart(ReaderScreen):
         similar.border_title = f"More like this ({len(found)})"
         similar.display = bool(found)
 
+    def watch_stories(self) -> None:
+        # `StoriesPart.stories`, once found: the list shown may hold one report's copies.
+        if self._similar_for is not None:
+            self.find_similar(self._similar_for)
+
     def _search_index_ready(self, index: ArticleIndex) -> None:
         super()._search_index_ready(index)
         if index is self.index and self._similar_for is not None:
