@@ -285,3 +285,4 @@ async def test_a_similar_article_the_search_leaves_out_is_shown_without_the_sear
         assert "Showing all articles: the search left it out." in notices
         await pilot.press("backspace")
         assert shown(screen) == "Volcano erupts on remote island" and screen.spec.query == "erupts"
+        assert screen.query_one("#search", Input).value == "erupts"

@@ -70,4 +70,6 @@ class HistoryPart(ReaderScreen):
             self.notify("That article is no longer in the directory.", severity="warning", timeout=4)
         self.minimize()
         self.show(place.spec, article)
+        # Back to a list of a search the reader left: its words are in the field again.
+        self.query_in_field(place.spec.query)
         self.articles.focus()

@@ -272,6 +272,9 @@ class ReaderScreen(Screen[None]):
     def clear_search_silently(self) -> None:
         """Forget the query without showing the list it gave (the searching part)."""
 
+    def query_in_field(self, query: str) -> None:
+        """Show `query` in the search field, as the list already shows it (the searching part)."""
+
     def search_for(self, query: str) -> None:
         """Show the list for `query`, in the search field as if typed (the searching part)."""
 

@@ -36,6 +36,14 @@ class SearchPart(ReaderScreen):
         with self.search_field.prevent(Input.Changed):
             self.search_field.value = ""
 
+    def query_in_field(self, query: str) -> None:
+        if self.search_field.value == query:
+            return
+        self.set_class(bool(query), "-searching")
+        self.refresh_bindings()
+        with self.search_field.prevent(Input.Changed):
+            self.search_field.value = query
+
     def search_for(self, query: str) -> None:
         self.minimize()
         self.set_class(True, "-searching")
