@@ -36,12 +36,17 @@ def write_seed(write_article: ArticleWriter) -> None:
             url=f"https://n.example/o{number}",
             published=f"2024-03-0{number + 1}T08:00:00Z",
         )
-    for number, title in enumerate(STORY):
+    write_reports(write_article, "s", STORY, "2024-03-1{}T12:00:00Z")
+
+
+def write_reports(write_article: ArticleWriter, name: str, titles: list[str], published: str) -> None:
+    """One event's reports, each by its own outlet, on the days `published` numbers from 0."""
+    for number, title in enumerate(titles):
         write_article(
-            f"s{number}.md",
+            f"{name}{number}.md",
             title=title,
-            url=f"https://n.example/s{number}",
-            published=f"2024-03-1{number}T12:00:00Z",
+            url=f"https://n.example/{name}{number}",
+            published=published.format(number),
             provider=f"Outlet {number}",
         )
 
@@ -260,14 +265,7 @@ async def test_more_like_this_is_found_again_once_the_stories_are_known(
         "Harbourton ferry workers vote on a new contract",
         "Ferry workers in Harbourton vote on contract",
     ]
-    for number, title in enumerate(contract):
-        write_article(
-            f"c{number}.md",
-            title=title,
-            url=f"https://n.example/c{number}",
-            published=f"2024-02-0{number + 1}T12:00:00Z",
-            provider=f"Paper {number}",
-        )
+    write_reports(write_article, "c", contract, "2024-02-1{}T12:00:00Z")
     release = threading.Event()
     finder = stories_screen.find_stories_apart
 
