@@ -170,6 +170,17 @@ def notices(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return shown
 
 
+@pytest.fixture
+def without_toasts(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Notices are not drawn: a snapshot shows the layout, and a notice times out on its own."""
+    from textual.app import App
+
+    def silent(self: App[object], message: object, *args: object, **kwargs: object) -> None:
+        return None
+
+    monkeypatch.setattr(App, "notify", silent)
+
+
 def status(screen: MainScreen) -> str:
     """The status line under the panes, as shown."""
     from textual.widgets import Static

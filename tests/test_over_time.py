@@ -243,11 +243,11 @@ async def _open_statistics(pilot: Pilot[None]) -> None:
     await pilot.app.screen.workers.wait_for_complete()
     await pilot.pause()
     await pilot.press("left", "left")
-    pilot.app.clear_notifications()
     await pilot.pause()
 
 
 @pytest.mark.parametrize("size", [(80, 24), (160, 50)], ids=["80x24", "160x50"])
+@pytest.mark.usefixtures("without_toasts")
 def test_statistics_screen_snapshot(snap_compare: SnapCompare, size: tuple[int, int]) -> None:
     # The demo's articles are made up with fixed dates: the same plot on every run.
     assert snap_compare(NewsDeckApp(None), terminal_size=size, run_before=_open_statistics)

@@ -13,6 +13,9 @@ from tui.app import NewsDeckApp
 
 SnapCompare = Callable[..., bool]
 
+# Snapshots show the layout: notices time out on their own and are not drawn.
+pytestmark = pytest.mark.usefixtures("without_toasts")
+
 
 async def _settled(pilot: Pilot[None]) -> None:
     """Every job done, those started by others too: the word index, then "More like this" found."""
@@ -25,8 +28,6 @@ async def _wait_for_load(pilot: Pilot[None]) -> None:
     await pilot.app.workers.wait_for_complete()
     await pilot.app.screen.workers.wait_for_complete()
     await _settled(pilot)
-    # Toasts time out on their own; hide them so snapshots show the layout.
-    pilot.app.clear_notifications()
     await pilot.pause()
 
 
@@ -85,7 +86,6 @@ def test_read_and_starred_marks(snap_compare: SnapCompare) -> None:
         # The first read, the second starred, the third read and starred; the fourth unread.
         await pilot.press("m", "down", "asterisk", "down", "m", "asterisk", "down")
         await _settled(pilot)
-        pilot.app.clear_notifications()
         await pilot.pause()
 
     assert snap_compare(NewsDeckApp(None), terminal_size=(120, 30), run_before=run_before)

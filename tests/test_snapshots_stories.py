@@ -12,6 +12,9 @@ from tui.widgets.article_list import ArticleList
 
 SnapCompare = Callable[..., bool]
 
+# Snapshots show the layout: notices time out on their own and are not drawn.
+pytestmark = pytest.mark.usefixtures("without_toasts")
+
 
 async def _grouped_and_one_unfolded(pilot: Pilot[None]) -> None:
     await pilot.app.workers.wait_for_complete()
@@ -33,7 +36,6 @@ async def _grouped_and_one_unfolded(pilot: Pilot[None]) -> None:
     for _ in range(3):  # what the article shown starts: its related items, "More like this"
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
-    pilot.app.clear_notifications()
     await pilot.pause()
 
 
