@@ -6,6 +6,8 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -31,3 +33,14 @@ def measure_in_process(script: str, arguments: list[str], cache_dir: Path) -> di
     if completed.returncode != 0:
         raise SystemExit(f"{' '.join(arguments)} failed:\n{completed.stderr}")
     return json.loads(completed.stdout.strip().splitlines()[-1])
+
+
+def measure_sizes(
+    script: str, sizes: list[int], seed: Callable[[int], Path], what: str, arguments: list[str] | None = None
+) -> Iterator[tuple[int, dict[str, Any]]]:
+    """`measure_in_process` over each size's seed directory, each with a cache of its own."""
+    for size in sizes:
+        directory = seed(size)
+        print(f"  {size:,}: {what}…", file=sys.stderr)
+        with tempfile.TemporaryDirectory(prefix="newsdeck-bench-cache-") as cache:
+            yield size, measure_in_process(script, [str(directory), *(arguments or [])], Path(cache))

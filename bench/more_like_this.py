@@ -19,7 +19,6 @@ import json
 import random
 import statistics
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -92,18 +91,14 @@ def _summary(name: str, times: list[float]) -> dict[str, float]:
 
 def run(sizes: list[int], seed: Callable[[int], Path]) -> str:
     sys.path.insert(0, str(REPO))
-    from bench.measure import measure_in_process
+    from bench.measure import measure_sizes
 
     lines = [
         "| articles | median | 95th percentile | slowest | stories known: median | 95th percentile "
         "| with fetched texts: median | 95th percentile |",
         "|---|---|---|---|---|---|---|---|",
     ]
-    for size in sizes:
-        directory = seed(size)
-        print(f"  {size:,}: more like this…", file=sys.stderr)
-        with tempfile.TemporaryDirectory(prefix="newsdeck-bench-cache-") as cache:
-            row = measure_in_process(__file__, [str(directory)], Path(cache))
+    for size, row in measure_sizes(__file__, sizes, seed, "more like this"):
         lines.append(
             f"| {size:,} | {row['plain_median'] * 1000:.1f} ms | {row['plain_p95'] * 1000:.1f} ms "
             f"| {row['plain_max'] * 1000:.1f} ms | {row['stories_median'] * 1000:.1f} ms "

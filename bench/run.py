@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import importlib
 import json
 import os
 import platform
@@ -312,35 +313,26 @@ def main() -> None:
 
         run_peer(options.sizes, options.workdir, _seed, repeats=options.repeats)
         return
-    if options.live:
+    # The benchmarks of one feature each, at 1,000 and 100,000 articles unless sizes are given.
+    features = {
+        "live": ("live", "live-reload", False),
+        "similar": ("more_like_this", "more-like-this", False),
+        "over_time": ("over_time", "over-time", True),
+    }
+    for flag, (module, name, repeated) in features.items():
+        if not getattr(options, flag):
+            continue
         sys.path.insert(0, str(REPO))
-        from bench.live import run as run_live
-
+        run_feature = importlib.import_module(f"bench.{module}").run
         sizes = options.sizes if options.sizes != list(DEFAULT_SIZES) else [1000, 100000]
-        print(f"newsdeck live-reload benchmark, {date.today()}, {os.cpu_count()} cores")
-        print()
-        print(run_live(sizes, lambda size: _seed(options.workdir, size)))
-        return
-    if options.similar:
-        sys.path.insert(0, str(REPO))
-        from bench.more_like_this import run as run_similar
-
-        sizes = options.sizes if options.sizes != list(DEFAULT_SIZES) else [1000, 100000]
-        print(f"newsdeck more-like-this benchmark, {date.today()}, Python {platform.python_version()}")
-        print()
-        print(run_similar(sizes, lambda size: _seed(options.workdir, size)))
-        return
-    if options.over_time:
-        sys.path.insert(0, str(REPO))
-        from bench.over_time import run as run_over_time
-
-        sizes = options.sizes if options.sizes != list(DEFAULT_SIZES) else [1000, 100000]
+        runs = f", medians of {options.repeats} runs" if repeated else ""
         print(
-            f"newsdeck over-time benchmark, {date.today()}, {os.cpu_count()} cores, medians of "
-            f"{options.repeats} runs, Python {platform.python_version()}"
+            f"newsdeck {name} benchmark, {date.today()}, {os.cpu_count()} cores{runs}, "
+            f"Python {platform.python_version()}"
         )
         print()
-        print(run_over_time(sizes, lambda size: _seed(options.workdir, size), options.repeats))
+        extra = (options.repeats,) if repeated else ()
+        print(run_feature(sizes, lambda size: _seed(options.workdir, size), *extra))
         return
     if options.reader:
         sys.path.insert(0, str(REPO))

@@ -51,18 +51,14 @@ def _measure(directory: str, repeats: int) -> dict[str, float]:
 
 def run(sizes: list[int], seed: object, repeats: int) -> str:
     sys.path.insert(0, str(REPO))
-    from bench.measure import measure_in_process
+    from bench.measure import measure_sizes
 
     lines = [
         "| articles | finding the stories | floor (words read) | ratio | stories of 2 or more | "
         "peak memory added per article |",
         "|---:|---:|---:|---:|---:|---:|",
     ]
-    for size in sizes:
-        directory = seed(size)  # type: ignore[operator]
-        print(f"  {size:,}: stories…", file=sys.stderr)
-        with tempfile.TemporaryDirectory(prefix="newsdeck-stories-bench-") as cache:
-            figures = measure_in_process(__file__, [str(directory), str(repeats)], Path(cache))
+    for size, figures in measure_sizes(__file__, sizes, seed, "stories", [str(repeats)]):  # type: ignore[arg-type]
         lines.append(
             f"| {size:,} | {figures['seconds'] * 1000:,.0f} ms | {figures['floor'] * 1000:,.0f} ms | "
             f"{figures['seconds'] / figures['floor']:.1f}× | {figures['stories']:,.0f} | "

@@ -170,6 +170,17 @@ def notices(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return shown
 
 
+def write_definitions(seed: Path) -> tuple[Path, Path]:
+    """`_data` naming one topic (election: "Election 2024") and one provider (cnn.com: "CNN")."""
+    data = seed / "_data"
+    (data / "topics").mkdir(parents=True)
+    (data / "organizations").mkdir()
+    topic, provider = data / "topics" / "election.yaml", data / "organizations" / "cnn.md"
+    topic.write_text("name: Election 2024\nshortname: election\n")
+    provider.write_text("---\nname: CNN\ndomain: cnn.com\n---\n")
+    return topic, provider
+
+
 @pytest.fixture
 def without_toasts(monkeypatch: pytest.MonkeyPatch) -> None:
     """Notices are not drawn: a snapshot shows the layout, and a notice times out on its own."""

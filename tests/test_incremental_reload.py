@@ -7,7 +7,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import ArticleWriter, article_text, everything
+from conftest import ArticleWriter, article_text, everything, write_definitions
 
 import tui.data.parallel as parallel
 from tui.data.cache import ArticleCache, cache_path_for
@@ -38,12 +38,7 @@ def parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 @pytest.fixture
 def mixed_seed(write_article: ArticleWriter, seed: Path) -> Path:
-    data = seed / "_data"
-    (data / "topics").mkdir(parents=True)
-    (data / "topics" / "election.yaml").write_text("name: Election 2024\nshortname: election\n")
-    (data / "organizations").mkdir()
-    (data / "organizations" / "cnn.md").write_text("---\nname: CNN\ndomain: cnn.com\n---\n")
-    for path in (data / "topics" / "election.yaml", data / "organizations" / "cnn.md"):
+    for path in write_definitions(seed):
         settle(path)
     write_article(
         "a.md",

@@ -9,7 +9,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from conftest import ArticleWriter, article_text, everything
+from conftest import ArticleWriter, article_text, everything, write_definitions
 
 from tui.data.cache import cache_path_for
 from tui.data.loader import LoadResult, load_directory
@@ -26,11 +26,7 @@ def saved_at(seed: Path) -> Path:
 @pytest.fixture
 def varied_seed(write_article: ArticleWriter, seed: Path) -> Path:
     """Articles using every field in its forms: the snapshot must give each back as it was."""
-    data = seed / "_data"
-    (data / "topics").mkdir(parents=True)
-    (data / "topics" / "election.yaml").write_text("name: Election 2024\nshortname: election\n")
-    (data / "organizations").mkdir()
-    (data / "organizations" / "cnn.md").write_text("---\nname: CNN\ndomain: cnn.com\n---\n")
+    write_definitions(seed)
     write_article(
         "a.md",
         title="Alpha “quoted” Facebookâ€™s",

@@ -142,8 +142,13 @@ class LinksPart(ReaderScreen):
             (read_too.but(query=""), "the search left it out"),
         ]
         position = index.position_of(article)
+        listing = self.listing
         for wider, why in candidates:
-            shown = build_view(wider, index, self.marks, self.stories_for(index))
+            # The list shown is the first asked about: it is not built again.
+            if listing is not None and listing.view.spec == wider and listing.view.index is index:
+                shown = listing.view
+            else:
+                shown = build_view(wider, index, self.marks, self.stories_for(index))
             if self.row_in(shown, article) is None:
                 continue
             rows = shown.stories
