@@ -44,3 +44,18 @@ def measure_sizes(
         print(f"  {size:,}: {what}…", file=sys.stderr)
         with tempfile.TemporaryDirectory(prefix="newsdeck-bench-cache-") as cache:
             yield size, measure_in_process(script, [str(directory), *(arguments or [])], Path(cache))
+
+
+async def pilot_overhead(pilot: Any) -> float:
+    """Pilot's own round trip (press, wait, repaint), the same at every size: the median time
+    of a key bound to nothing, to take off each key measured."""
+    import statistics
+    import time
+
+    idle = []
+    for _ in range(12):
+        started = time.perf_counter()
+        await pilot.press("f12")
+        await pilot.pause()
+        idle.append(time.perf_counter() - started)
+    return statistics.median(idle)

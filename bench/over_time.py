@@ -28,6 +28,7 @@ REPO = HERE.parent
 
 
 async def _measure(directory: str, with_sparkline: bool) -> dict[str, float]:
+    from bench.measure import pilot_overhead
     from tui.app import NewsDeckApp
     from tui.data.timeline import overview
     from tui.screens.main import MainScreen
@@ -54,13 +55,7 @@ async def _measure(directory: str, with_sparkline: bool) -> dict[str, float]:
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
         await pilot.press("home")
-        idle = []
-        for _ in range(12):
-            started = time.perf_counter()
-            await pilot.press("f12")
-            await pilot.pause()
-            idle.append(time.perf_counter() - started)
-        overhead = statistics.median(idle)
+        overhead = await pilot_overhead(pilot)
         spent.clear()
         switches = []
         for _ in range(3):

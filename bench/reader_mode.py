@@ -31,7 +31,7 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 sys.path.insert(0, str(REPO))
 
-from bench.measure import measure_in_process  # noqa: E402
+from bench.measure import measure_in_process, pilot_overhead  # noqa: E402
 from bench.pages import page  # noqa: E402
 
 PAGES = 60
@@ -92,13 +92,7 @@ async def _measure_cached_story(directory: str) -> dict[str, float]:
         await pilot.pause()
         await app.screen.workers.wait_for_complete()
         detail = app.screen.query_one(ArticleDetail)
-        # Pilot's own round trip (press, wait, repaint), as in run.py: a key bound to nothing.
-        idle = []
-        for _ in range(12):
-            started = time.perf_counter()
-            await pilot.press("f12")
-            await pilot.pause()
-            idle.append(time.perf_counter() - started)
+        overhead = await pilot_overhead(pilot)
         for number in range(10):
             # Another kept story each time (the one before is laid out already: no work left).
             await pilot.press("down" if number % 2 else "up")
@@ -114,7 +108,6 @@ async def _measure_cached_story(directory: str) -> dict[str, float]:
             shown.append(time.perf_counter() - started)
             await pilot.press("r")  # the summary again
             await pilot.pause()
-    overhead = statistics.median(idle)
     return {
         "story_median": max(0.0, statistics.median(shown) - overhead),
         "row_median": statistics.median(reads),

@@ -109,6 +109,7 @@ def measure_search(directory: str) -> dict[str, float]:
 
 
 async def _measure_app(directory: str) -> dict[str, float]:
+    from bench.measure import pilot_overhead
     from tui.app import NewsDeckApp
     from tui.screens.main import MainScreen
     from tui.widgets.article_list import ArticleList
@@ -135,13 +136,7 @@ async def _measure_app(directory: str) -> dict[str, float]:
         await pilot.press("home")
         # Pilot's own round trip (press, wait, repaint) is the same at every
         # size; a key bound to nothing measures it, and it is taken off.
-        idle = []
-        for _ in range(12):
-            key_started = time.perf_counter()
-            await pilot.press("f12")
-            await pilot.pause()
-            idle.append(time.perf_counter() - key_started)
-        overhead = statistics.median(idle)
+        overhead = await pilot_overhead(pilot)
         switches = []
         for _ in range(3):
             for key in ("1", "2", "3", "4", "5", "0"):
