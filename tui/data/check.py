@@ -35,24 +35,21 @@ def search_report(result: LoadResult, text: str) -> dict[str, object]:
     return report
 
 
-def stories_report(result: LoadResult) -> dict[str, object]:
+def stories_report(result: LoadResult) -> list[dict[str, object]]:
     """The stories of more than one article, the biggest first, each member newest first."""
     from tui.data.stories import find_stories
 
     index = result.index
     stories = find_stories(index.articles)
     members = sorted(stories.members.values(), key=lambda group: (-len(group), group[0]))
-    return {
-        "count": stories.grouped,
-        "stories": [
-            {
-                "size": len(group),
-                "titles": [index.articles[position].title for position in group],
-                "urls": [index.articles[position].url for position in group],
-            }
-            for group in members
-        ],
-    }
+    return [
+        {
+            "size": len(group),
+            "titles": [index.articles[position].title for position in group],
+            "urls": [index.articles[position].url for position in group],
+        }
+        for group in members
+    ]
 
 
 def build_report(result: LoadResult, search: str | None = None, stories: bool = False) -> dict[str, object]:
@@ -108,9 +105,8 @@ def format_report(report: dict[str, object]) -> str:
         lines += ["", f"Search for {search['query']}: {plural(len(matches), 'match', 'matches')}"]
         lines += [f"  problem: {problem}" for problem in search.get("problems", [])]  # type: ignore[attr-defined]
         lines += [f"  {match['published'] or 'undated':20}  {match['title']}" for match in matches]
-    found: dict[str, object] | None = report.get("stories")  # type: ignore[assignment]
-    if found is not None:
-        groups: list[dict[str, object]] = found["stories"]  # type: ignore[assignment]
+    groups: list[dict[str, object]] | None = report.get("stories")  # type: ignore[assignment]
+    if groups is not None:
         lines += ["", f"Stories of more than one article ({len(groups)}):"]
         for group in groups:
             titles: list[str] = group["titles"]  # type: ignore[assignment]
